@@ -1,0 +1,37 @@
+// Two projects: `unit` (pure code, no I/O) and `integration` (real PostgreSQL, later Kafka).
+// Integration files each get their own database, so both projects run files in parallel.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const moduleNameMapper = {
+  '^@claims/event-store$': '<rootDir>/libs/event-store/src',
+  '^@claims/domain$': '<rootDir>/libs/domain/src',
+  '^@claims/contracts$': '<rootDir>/libs/contracts/src',
+  '^@claims/testing$': '<rootDir>/tests/support',
+};
+
+const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};

@@ -1,0 +1,17 @@
+import { migrateEventStore } from '../migrate';
+
+// `npm run migrate`: applies the event store's migrations to DATABASE_URL.
+const main = async () => {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.error('DATABASE_URL is not set (e.g. postgres://user@127.0.0.1:5432/claims)');
+    process.exit(2);
+  }
+  await migrateEventStore({ databaseUrl, log: (message) => console.log(message) });
+  console.log('migrations: up to date');
+};
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,257 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from './event-store.errors';
+import type {
+  AppendResult,
+  ExpectedVersion,
+  LogPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+} from './event-store.types';
+import { LOG_START } from './log-position';
+import { LogNotifier } from './log-notifier';
+import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
+import { type EventStoreLogger, stderrLogger } from './event-store.logger';
+
+/** Anything that runs a query: the pool, or a client inside the caller's transaction. */
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+export interface AppendOptions {
+  /** Defaults to `'any'`. */
+  expectedVersion?: ExpectedVersion;
+  /**
+   * Append inside the caller's transaction (e.g. to update a projection atomically with the events).
+   * A concurrency conflict then aborts that transaction, so the store cannot retry on its own.
+   */
+  client?: PoolClient;
+}
+
+export interface PgEventStoreOptions {
+  pool: Pool;
+  logger?: EventStoreLogger;
+}
+
+const APPEND_SQL = 'SELECT outcome, stream_version, positions, transaction_id, conflicting_event_id FROM append_events($1, $2, $3, $4::jsonb)';
+
+const EVENT_COLUMNS =
+  'global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at';
+
+// The watermark: rows of transactions still running, or that started after the oldest running one, are not
+// read yet. Ordering by the full (transaction_id, global_position) key keeps the order fixed for all readers.
+const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
+  WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id, global_position
+  LIMIT $3`;
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_APPEND_ATTEMPTS = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A PostgreSQL event store: streams of events with optimistic concurrency and idempotent appends, a
+ * gap-safe global log, and durable subscriptions. See the README's "Event store guarantees".
+ */
+export class PgEventStore {
+  readonly pool: Pool;
+  readonly logger: EventStoreLogger;
+  private notifier?: LogNotifier;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(options: PgEventStoreOptions) {
+    this.pool = options.pool;
+    this.logger = options.logger ?? stderrLogger;
+  }
+
+  /**
+   * Appends events to a stream atomically, in one round trip. Throws `WrongExpectedVersion` when the
+   * stream is not as expected, `EventIdConflict` when an event id is stored with other content. Appending
+   * events whose ids are all stored already (a retry) succeeds with `written: false` and writes nothing.
+   */
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (!streamId) throw new InvalidAppend('stream id must not be empty');
+    if (events.length === 0) throw new InvalidAppend('events must not be empty');
+    const expectedVersion = options.expectedVersion ?? 'any';
+    const [kind, version] = toExpectation(expectedVersion);
+    const payload = JSON.stringify(events.map(toStoredShape));
+    const db: Queryable = options.client ?? this.pool;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await db.query<AppendRow>({ name: 'event_store_append', text: APPEND_SQL, values: [streamId, kind, version, payload] });
+        return toAppendResult(streamId, expectedVersion, rows[0]);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another writer committed the same stream version or event id between our check and our insert.
+        const retriable = !options.client && attempt < MAX_APPEND_ATTEMPTS;
+        if (error.constraint === 'events_event_id_unique') {
+          if (retriable) continue; // the retry finds the stored ids: a duplicate or a conflict
+          throw new EventIdConflict(streamId, events[0]?.eventId ?? '');
+        }
+        if (expectedVersion === 'any' && retriable) continue;
+        throw new WrongExpectedVersion(streamId, expectedVersion, await this.streamVersion(streamId));
+      }
+    }
+  }
+
+  /** The stream's current version: the number of its events, 0 when it has none. */
+  async streamVersion(streamId: string, db: Queryable = this.pool): Promise<number> {
+    const { rows } = await db.query<{ version: string | null }>({
+      name: 'event_store_stream_version',
+      text: 'SELECT max(stream_version) AS version FROM events WHERE stream_id = $1',
+      values: [streamId],
+    });
+    return Number(rows[0]?.version ?? 0);
+  }
+
+  /** Reads one stream's events in version order (or reverse with `direction: 'backward'`). Versions are inclusive. */
+  async readStream(streamId: string, options: ReadStreamOptions = {}, db: Queryable = this.pool): Promise<RecordedEvent[]> {
+    const backward = options.direction === 'backward';
+    const { rows } = await db.query<EventRow>({
+      name: backward ? 'event_store_read_stream_backward' : 'event_store_read_stream_forward',
+      text: `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
+        ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
+      values: [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER, options.limit ?? null],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Reads the global log after a position, in its fixed order. Never returns an event a later read could
+   * place before `after`: events of transactions still in flight wait until those transactions end.
+   */
+  async readAll(options: ReadAllOptions = {}, db: Queryable = this.pool): Promise<ReadAllResult> {
+    const after = options.after ?? LOG_START;
+    const { rows } = await db.query<EventRow>({
+      name: 'event_store_read_all',
+      text: READ_ALL_SQL,
+      values: [after.transactionId, after.globalPosition, options.limit ?? 1000],
+    });
+    const events = rows.map(toRecordedEvent);
+    const last = events.at(-1);
+    return { events, next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after };
+  }
+
+  /** The position of the last event a reader can see now (the start of the log when there is none). */
+  async headPosition(db: Queryable = this.pool): Promise<LogPosition> {
+    const { rows } = await db.query<{ transaction_id: string; global_position: string }>({
+      name: 'event_store_head',
+      text: `SELECT transaction_id::text AS transaction_id, global_position FROM events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    });
+    const row = rows[0];
+    return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
+  }
+
+  /** True when the log holds events after `position` that are not readable yet (their transactions' elders still run). */
+  async hasEventsAfter(position: LogPosition, db: Queryable = this.pool): Promise<boolean> {
+    const { rows } = await db.query<{ exists: boolean }>({
+      name: 'event_store_has_after',
+      text: 'SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)) AS exists',
+      values: [position.transactionId, position.globalPosition],
+    });
+    return rows[0]?.exists ?? false;
+  }
+
+  /**
+   * Starts a durable subscription to the global log. Its checkpoint is stored in the same transaction as
+   * the handler's own writes (done through `context.client`), so effects apply exactly once. A failing
+   * handler is retried with backoff; the subscription never moves past an event it did not handle.
+   */
+  subscribe(name: string, options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
+    this.notifier ??= new LogNotifier(this.pool, this.logger);
+    const subscription = new Subscription(this, this.notifier, name, options, handler, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  /** Stops every subscription and the notification listener. The pool stays open: it belongs to the caller. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.notifier?.close();
+    this.notifier = undefined;
+  }
+}
+
+interface AppendRow {
+  outcome: 'appended' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict';
+  stream_version: string | null;
+  positions: string[] | null;
+  transaction_id: string | null;
+  conflicting_event_id: string | null;
+}
+
+interface EventRow extends QueryResultRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const toExpectation = (expected: ExpectedVersion): [kind: string, version: number | null] => {
+  if (typeof expected === 'number') {
+    if (!Number.isSafeInteger(expected) || expected < 0) throw new InvalidAppend(`expectedVersion must be a version >= 0, got ${expected}`);
+    return expected === 0 ? ['no_stream', null] : ['exact', expected];
+  }
+  if (expected === 'no_stream' || expected === 'stream_exists' || expected === 'any') return [expected, null];
+  throw new InvalidAppend(`unknown expectedVersion ${String(expected)}`);
+};
+
+const toStoredShape = (event: NewEvent, index: number) => {
+  if (!UUID.test(event.eventId ?? '')) throw new InvalidAppend(`events[${index}].eventId must be a UUID`);
+  if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppend(`events[${index}].type must be a non-empty string`);
+  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
+    throw new InvalidAppend(`events[${index}].data must be a JSON object`);
+  }
+  const schemaVersion = event.schemaVersion ?? 1;
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidAppend(`events[${index}].schemaVersion must be an integer >= 1`);
+  return { eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion, data: event.data, metadata: event.metadata ?? {} };
+};
+
+const toAppendResult = (streamId: string, expectedVersion: ExpectedVersion, row: AppendRow | undefined): AppendResult => {
+  if (!row) throw new InvalidAppend('events must not be empty');
+  switch (row.outcome) {
+    case 'wrong_expected_version':
+      throw new WrongExpectedVersion(streamId, expectedVersion, Number(row.stream_version));
+    case 'event_id_conflict':
+      throw new EventIdConflict(streamId, row.conflicting_event_id ?? '');
+    case 'appended':
+    case 'duplicate': {
+      const positions = (row.positions ?? []).map(Number);
+      if (positions.length === 0) throw new InvalidAppend('events must not be empty');
+      return {
+        nextExpectedVersion: Number(row.stream_version),
+        positions,
+        lastPosition: { transactionId: row.transaction_id ?? '0', globalPosition: positions[positions.length - 1] },
+        written: row.outcome === 'appended',
+      };
+    }
+  }
+};
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  globalPosition: Number(row.global_position),
+  transactionId: row.transaction_id,
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  eventId: row.event_id,
+  type: row.event_type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const isUniqueViolation = (error: unknown): error is Error & { code: string; constraint?: string } =>
+  error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;

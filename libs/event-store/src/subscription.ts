@@ -1,0 +1,232 @@
+import type { PoolClient } from 'pg';
+import type { LogPosition, RecordedEvent } from './event-store.types';
+import { compareLogPositions, LOG_START } from './log-position';
+import type { LogNotifier } from './log-notifier';
+import type { PgEventStore } from './pg-event-store';
+
+export interface SubscriptionContext {
+  /** The transaction the checkpoint is saved in: write the handler's effects through it to apply them exactly once. */
+  client: PoolClient;
+  subscription: string;
+}
+
+export type SubscriptionHandler = (event: RecordedEvent, context: SubscriptionContext) => Promise<void>;
+
+export interface SubscriptionOptions {
+  /** Where a subscription without a checkpoint starts: the log's start (default), its current end, or a position. */
+  from?: 'start' | 'end' | LogPosition;
+  /** Events handled in one transaction. Default 100. */
+  batchSize?: number;
+  /** How often to look for events when no notification arrives. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Ceiling of the retry backoff after handler failures. Default 30 s. */
+  maxBackoffMs?: number;
+}
+
+export interface SubscriptionStatus {
+  name: string;
+  running: boolean;
+  /** The last position whose effects are committed. */
+  position: LogPosition;
+  /** Consecutive failed attempts at the current batch; 0 when healthy. */
+  failedAttempts: number;
+  lastError?: string;
+  lastErrorAt?: Date;
+}
+
+// While events exist beyond the watermark, a transaction that started earlier is still open: look again soon.
+const HELD_BACK_POLL_MS = 20;
+const FIRST_BACKOFF_MS = 100;
+
+/** A durable subscription to the global log. Created by `PgEventStore.subscribe`. */
+export class Subscription {
+  private position: LogPosition = LOG_START;
+  private running = false;
+  private loop?: Promise<void>;
+  private failedAttempts = 0;
+  private lastError?: string;
+  private lastErrorAt?: Date;
+  private cancelWait?: () => void;
+  private readonly positionWaiters = new Set<{ target: LogPosition; resolve: () => void }>();
+
+  constructor(
+    private readonly store: PgEventStore,
+    private readonly notifier: LogNotifier,
+    readonly name: string,
+    private readonly options: SubscriptionOptions,
+    private readonly handler: SubscriptionHandler,
+    private readonly onStopped: () => void,
+  ) {}
+
+  /** @internal started by the store */
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  status(): SubscriptionStatus {
+    return {
+      name: this.name,
+      running: this.running,
+      position: { ...this.position },
+      failedAttempts: this.failedAttempts,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+    };
+  }
+
+  /** Resolves once the subscription's committed checkpoint is at or past `target`. */
+  waitForPosition(target: LogPosition, timeoutMs = 30_000): Promise<void> {
+    if (compareLogPositions(this.position, target) >= 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.positionWaiters.delete(waiter);
+        reject(new Error(`subscription ${this.name} did not reach ${target.transactionId}-${target.globalPosition} within ${timeoutMs} ms (at ${this.position.transactionId}-${this.position.globalPosition}${this.lastError ? `, last error: ${this.lastError}` : ''})`));
+      }, timeoutMs);
+      this.positionWaiters.add(waiter);
+    });
+  }
+
+  /** Stops after the batch in flight; its checkpoint stays where the last committed batch left it. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.cancelWait?.();
+    await this.loop;
+    this.onStopped();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 100;
+    const pollIntervalMs = this.options.pollIntervalMs ?? 1000;
+    let currentBatchSize = batchSize;
+    let loaded = false;
+
+    while (this.running) {
+      try {
+        if (!loaded) {
+          this.position = await this.loadCheckpoint();
+          this.settleWaiters();
+          loaded = true;
+        }
+        const notificationsBefore = this.notifier.notificationCount;
+        const { events } = await this.store.readAll({ after: this.position, limit: currentBatchSize });
+        if (events.length === 0) {
+          if (this.notifier.notificationCount !== notificationsBefore) continue;
+          const heldBack = await this.store.hasEventsAfter(this.position);
+          await this.sleep(heldBack ? HELD_BACK_POLL_MS : pollIntervalMs, true);
+          continue;
+        }
+        await this.handleBatch(events);
+        this.failedAttempts = 0;
+        currentBatchSize = batchSize;
+      } catch (error) {
+        this.failedAttempts++;
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.lastErrorAt = new Date();
+        // Narrow the batch to one event, so the events before a poisonous one still get through.
+        currentBatchSize = 1;
+        const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (this.failedAttempts - 1), this.options.maxBackoffMs ?? 30_000);
+        this.store.logger.error(
+          { subscription: this.name, position: this.position, failedAttempts: this.failedAttempts, retryInMs: backoff, err: this.lastError },
+          'subscription handler failed; retrying without advancing',
+        );
+        await this.recordFailure().catch(() => undefined);
+        await this.sleep(backoff, false);
+      }
+    }
+  }
+
+  private async handleBatch(events: RecordedEvent[]): Promise<void> {
+    const client = await this.store.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      // The row lock serialises instances of the same subscription; a moved checkpoint means another
+      // instance handled these events already, so we take its position and read again.
+      const { rows } = await client.query<{ transaction_id: string; global_position: string }>(
+        'SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE name = $1 FOR UPDATE',
+        [this.name],
+      );
+      const stored = rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : LOG_START;
+      if (compareLogPositions(stored, this.position) !== 0) {
+        await client.query('ROLLBACK');
+        this.position = stored;
+        return;
+      }
+      for (const event of events) await this.handler(event, { client, subscription: this.name });
+      const last = events[events.length - 1];
+      await client.query(
+        `UPDATE subscription_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now(),
+           last_error = NULL, failed_attempts = 0 WHERE name = $1`,
+        [this.name, last.transactionId, last.globalPosition],
+      );
+      await client.query('COMMIT');
+      this.position = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+      this.settleWaiters();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        client.release(true);
+        released = true;
+      });
+      throw error;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  private async loadCheckpoint(): Promise<LogPosition> {
+    const from = this.options.from ?? 'start';
+    const initial = from === 'start' ? LOG_START : from === 'end' ? await this.store.headPosition() : from;
+    await this.store.pool.query(
+      `INSERT INTO subscription_checkpoints (name, transaction_id, global_position) VALUES ($1, $2::text::xid8, $3)
+       ON CONFLICT (name) DO NOTHING`,
+      [this.name, initial.transactionId, initial.globalPosition],
+    );
+    const { rows } = await this.store.pool.query<{ transaction_id: string; global_position: string }>(
+      'SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE name = $1',
+      [this.name],
+    );
+    return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  }
+
+  private async recordFailure(): Promise<void> {
+    await this.store.pool.query(
+      'UPDATE subscription_checkpoints SET last_error = $2, failed_attempts = $3, updated_at = now() WHERE name = $1',
+      [this.name, this.lastError, this.failedAttempts],
+    );
+  }
+
+  private settleWaiters(): void {
+    for (const waiter of [...this.positionWaiters]) {
+      if (compareLogPositions(this.position, waiter.target) >= 0) {
+        this.positionWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private async sleep(ms: number, wakeOnAppend: boolean): Promise<void> {
+    if (!this.running) return;
+    if (wakeOnAppend) {
+      const { promise, cancel } = this.notifier.waitForAppend(ms);
+      this.cancelWait = cancel;
+      await promise;
+    } else {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        this.cancelWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.cancelWait = undefined;
+  }
+}
