@@ -16,6 +16,7 @@ const moduleNameMapper = {
   '^@claims/event-store$': '<rootDir>/libs/event-store/src',
   '^@claims/domain$': '<rootDir>/libs/domain/src',
   '^@claims/contracts$': '<rootDir>/libs/contracts/src',
+  '^@claims/platform$': '<rootDir>/libs/platform/src',
   '^@claims/testing$': '<rootDir>/tests/support',
 };
 
@@ -23,6 +24,7 @@ const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMa
 
 /** @type {import('jest').Config} */
 module.exports = {
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
@@ -31,7 +33,6 @@ module.exports = {
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

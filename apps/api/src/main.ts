@@ -1,1 +1,1 @@
-import { x } from "@claims/event-store"; console.log("alias ok", x);
+export {};

@@ -85,12 +85,10 @@ export class PgEventStore {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         // Another writer committed the same stream version or event id between our check and our insert.
-        const retriable = !options.client && attempt < MAX_APPEND_ATTEMPTS;
-        if (error.constraint === 'events_event_id_unique') {
-          if (retriable) continue; // the retry finds the stored ids: a duplicate or a conflict
-          throw new EventIdConflict(streamId, events[0]?.eventId ?? '');
-        }
-        if (expectedVersion === 'any' && retriable) continue;
+        // Running the append again classifies it properly: a duplicate (a concurrent retry of the same
+        // append), an event id conflict, or a wrong expected version.
+        if (!options.client && attempt < MAX_APPEND_ATTEMPTS) continue;
+        if (error.constraint === 'events_event_id_unique') throw new EventIdConflict(streamId, events[0]?.eventId ?? '');
         throw new WrongExpectedVersion(streamId, expectedVersion, await this.streamVersion(streamId));
       }
     }

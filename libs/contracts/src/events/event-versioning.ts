@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ClaimEvent, ClaimEventType } from './claim-events.schema';
+import { SourceEvent, SourceEventType } from './source-events.schema';
+
+/** Schema version written with every new event (store metadata `schemaVersion`). All events are at v1. */
+export const CURRENT_EVENT_SCHEMA_VERSION = 1;
+
+/** Turns the `data` of one stored version into the `data` of the next version. */
+export type EventUpcaster = (data: unknown) => unknown;
+
+/** Per event type, upcasters keyed by the version they read: `{ ClaimAsserted: { 1: fromV1ToV2 } }`. */
+export type EventUpcasters<Type extends string> = Partial<Record<Type, Readonly<Record<number, EventUpcaster>>>>;
+
+/** An event as read from storage, before validation. A missing `schemaVersion` means v1. */
+export interface StoredEvent {
+  type: string;
+  data: unknown;
+  schemaVersion?: number;
+}
+
+/** Thrown when the store holds an event newer than this code, or an old version nobody can upcast. */
+export class UnsupportedEventSchemaVersion extends Error {
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+  ) {
+    super(`No way to read ${eventType} schema v${schemaVersion} (current v${CURRENT_EVENT_SCHEMA_VERSION})`);
+    this.name = 'UnsupportedEventSchemaVersion';
+  }
+}
+
+/**
+ * Builds the reader that turns a stored event into a current, validated one: upcast step by step to
+ * {@link CURRENT_EVENT_SCHEMA_VERSION}, then parse with the strict schema (throws `ZodError` on bad data).
+ */
+export const createEventReader =
+  <Type extends string, Event extends { type: Type }>(
+    schema: z.ZodType<Event>,
+    upcasters: EventUpcasters<Type>,
+  ) =>
+  (stored: StoredEvent): Event => {
+    let version = stored.schemaVersion ?? 1;
+    let data = stored.data;
+    if (version > CURRENT_EVENT_SCHEMA_VERSION) throw new UnsupportedEventSchemaVersion(stored.type, version);
+    while (version < CURRENT_EVENT_SCHEMA_VERSION) {
+      const upcast = upcasters[stored.type as Type]?.[version];
+      if (!upcast) throw new UnsupportedEventSchemaVersion(stored.type, version);
+      data = upcast(data);
+      version += 1;
+    }
+    return schema.parse({ type: stored.type, data });
+  };
+
+/** No upcasters yet: every claim and source event is at v1. Register them here when a v2 appears. */
+export const claimEventUpcasters: EventUpcasters<ClaimEventType> = {};
+export const sourceEventUpcasters: EventUpcasters<SourceEventType> = {};
+
+/** Validates (and upcasts) a claim event read back from the store. */
+export const readClaimEvent = createEventReader<ClaimEventType, ClaimEvent>(ClaimEvent, claimEventUpcasters);
+
+/** Validates (and upcasts) a source event read back from the store. */
+export const readSourceEvent = createEventReader<SourceEventType, SourceEvent>(SourceEvent, sourceEventUpcasters);

@@ -1,0 +1,261 @@
+import type { ClaimEvent, ReportDetails, ReportStance, SourceReliability } from '@claims/contracts';
+import fc from 'fast-check';
+import { foldEvents } from '../shared/decider';
+import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '../source/source-catalogue';
+import { assessClaim, type ClaimAssessment } from './claim.assessment';
+import { ASSESSMENT_MODEL_V1 } from './claim.assessment.params';
+import { claimDecider } from './claim.decider';
+import type { OnRecordClaim } from './claim.state';
+
+const CLAIM_ID = 'claim-property';
+const SOURCE_COUNT = 6;
+const sourceId = (index: number) => `s${index}`;
+const FRESH = 'fresh';
+const recorded = { recordedAt: '2024-01-15T10:00:00Z', recordedBy: 'property' };
+
+interface ReportSpec {
+  source: number;
+  stance: ReportStance;
+  relays: number | undefined;
+  selfInterested: boolean | undefined;
+  retracted: boolean;
+}
+
+const reliability = fc.constantFrom<SourceReliability>('A', 'B', 'C', 'D', 'E', 'F');
+const snapshotOf = (id: string) =>
+  fc.record({
+    sourceId: fc.constant(id),
+    name: fc.constant(`Source ${id}`),
+    kind: fc.constant('other' as const),
+    reliability,
+    affiliation: fc.option(fc.constantFrom('Islamic State', 'JNIM', 'France'), { nil: undefined }),
+    originGroup: fc.option(fc.constantFrom('Group one', 'Group two'), { nil: undefined }),
+  });
+const catalogueArb = fc.tuple(...Array.from({ length: SOURCE_COUNT }, (_, index) => snapshotOf(sourceId(index))));
+
+const reportSpecArb = fc.record({
+  source: fc.nat(SOURCE_COUNT - 1),
+  stance: fc.constantFrom<ReportStance>('supports', 'disputes'),
+  relays: fc.option(fc.nat(SOURCE_COUNT - 1), { nil: undefined }),
+  selfInterested: fc.option(fc.boolean(), { nil: undefined }),
+  retracted: fc.boolean(),
+});
+/** One report per source (the decider's rule), the first one asserting the claim. */
+const reportSpecsArb = fc
+  .uniqueArray(reportSpecArb, { selector: (spec) => spec.source, minLength: 1, maxLength: SOURCE_COUNT })
+  .map((specs) => specs.map((spec, index) => (index === 0 ? { ...spec, stance: 'supports' as const } : spec)));
+
+const reportOf = (reportId: string, source: string, spec: Omit<ReportSpec, 'source' | 'stance' | 'retracted'>): ReportDetails => ({
+  reportId,
+  sourceId: source,
+  publishedAt: '2023-11-03T08:00:00Z',
+  ...(spec.relays !== undefined && sourceId(spec.relays) !== source ? { relaysSourceId: sourceId(spec.relays) } : {}),
+  ...(spec.selfInterested !== undefined ? { selfInterested: spec.selfInterested } : {}),
+});
+
+const addEvent = (details: ReportDetails, stance: ReportStance): ClaimEvent =>
+  stance === 'supports'
+    ? { type: 'ClaimCorroborated', data: { claimId: CLAIM_ID, report: details, ...recorded } }
+    : { type: 'ClaimDisputed', data: { claimId: CLAIM_ID, report: details, reason: 'contradicts', ...recorded } };
+
+const retraction = (details: ReportDetails): ClaimEvent => ({
+  type: 'ClaimReportRetracted',
+  data: { claimId: CLAIM_ID, reportId: details.reportId, sourceId: details.sourceId, reason: 'withdrawn', ...recorded },
+});
+
+/** Events for the specs: assertion, further reports, then the retractions. */
+const eventsOf = (specs: readonly ReportSpec[]): { asserted: ClaimEvent; additions: ClaimEvent[]; retractions: ClaimEvent[] } => {
+  const reports = specs.map((spec, index) => reportOf(`r${index}`, sourceId(spec.source), spec));
+  return {
+    asserted: {
+      type: 'ClaimAsserted',
+      data: {
+        claimId: CLAIM_ID,
+        statement: 'ISGS attacked JNIM positions',
+        category: 'attack',
+        actors: [
+          { name: 'ISGS', role: 'perpetrator', affiliation: 'Islamic State' },
+          { name: 'JNIM', role: 'target' },
+        ],
+        location: { placeName: 'Kalamba', country: 'Burkina Faso', precision: 'locality' },
+        occurred: { start: '2023-10-20', precision: 'day' },
+        report: reports[0],
+        ...recorded,
+      },
+    },
+    additions: reports.slice(1).map((details, index) => addEvent(details, specs[index + 1].stance)),
+    retractions: reports.filter((_, index) => specs[index].retracted).map(retraction),
+  };
+};
+
+const allEvents = (specs: readonly ReportSpec[]): ClaimEvent[] => {
+  const { asserted, additions, retractions } = eventsOf(specs);
+  return [asserted, ...additions, ...retractions];
+};
+
+const claimOf = (events: readonly ClaimEvent[]) => foldEvents(claimDecider, events) as OnRecordClaim;
+const assess = (events: readonly ClaimEvent[], catalogue: SourceCatalogue) => assessClaim(claimOf(events), catalogue);
+
+/** Everything the verdict of the model consists of; membership lists and prose may legitimately grow. */
+const outcome = (assessment: ClaimAssessment) => ({
+  confidence: assessment.confidence,
+  band: assessment.band,
+  opinion: assessment.opinion,
+  evidence: assessment.evidence,
+  conflict: assessment.conflict,
+  computedStatus: assessment.computedStatus,
+  credibilityRating: assessment.credibilityRating,
+  independentCorroborations: assessment.independentCorroborations,
+  clusters: assessment.clusters.map(({ clusterId, support, dispute, corroborates }) => ({
+    clusterId,
+    support,
+    dispute,
+    corroborates,
+  })),
+});
+
+const withFresh = (snapshots: readonly SourceSnapshot[], fresh: SourceSnapshot) =>
+  sourceCatalogueOf([...snapshots, fresh]);
+
+const freshSpec = fc.record({
+  relays: fc.option(fc.nat(SOURCE_COUNT - 1), { nil: undefined }),
+  selfInterested: fc.option(fc.boolean(), { nil: undefined }),
+});
+
+describe('assessment properties', () => {
+  it('an added independent supporting report never lowers confidence', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, selfInterested) => {
+        const independent = { ...fresh, originGroup: undefined };
+        const catalogue = withFresh(snapshots, independent);
+        const before = assess(allEvents(specs), catalogue);
+        const added = addEvent(reportOf('r-new', FRESH, { relays: undefined, selfInterested }), 'supports');
+        const after = assess([...allEvents(specs), added], catalogue);
+        expect(after.confidence).toBeGreaterThanOrEqual(before.confidence);
+        expect(after.clusters).toHaveLength(before.clusters.length + 1);
+      }),
+    ));
+
+  it('an added dispute never raises confidence', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), freshSpec, (snapshots, specs, fresh, spec) => {
+        const catalogue = withFresh(snapshots, fresh);
+        const before = assess(allEvents(specs), catalogue);
+        const after = assess([...allEvents(specs), addEvent(reportOf('r-new', FRESH, spec), 'disputes')], catalogue);
+        expect(after.confidence).toBeLessThanOrEqual(before.confidence);
+      }),
+    ));
+
+  it('a relay of a source already reporting never changes the result', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), fc.nat(), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, pick, selfInterested) => {
+        const active = specs.filter((spec) => !spec.retracted);
+        fc.pre(active.length > 0);
+        const relayed = active[pick % active.length];
+        const catalogue = withFresh(snapshots, fresh);
+        const repeat = addEvent(
+          { ...reportOf('r-new', FRESH, { relays: undefined, selfInterested }), relaysSourceId: sourceId(relayed.source) },
+          relayed.stance,
+        );
+        expect(outcome(assess([...allEvents(specs), repeat], catalogue))).toEqual(outcome(assess(allEvents(specs), catalogue)));
+      }),
+    ));
+
+  it('another outlet of the same origin group, no stronger, never changes the result', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, fc.nat(), (snapshots, specs, pick) => {
+        const grouped = specs.filter(
+          (spec) => !spec.retracted && spec.relays === undefined && snapshots[spec.source].originGroup !== undefined,
+        );
+        fc.pre(grouped.length > 0);
+        const original = grouped[pick % grouped.length];
+        // A copy of the original outlet: same grade, affiliation and origin group, same stance and flag.
+        const catalogue = withFresh(snapshots, { ...snapshots[original.source], sourceId: FRESH, name: 'Copy' });
+        const copy = addEvent(reportOf('r-new', FRESH, { relays: undefined, selfInterested: original.selfInterested }), original.stance);
+        expect(outcome(assess([...allEvents(specs), copy], catalogue))).toEqual(outcome(assess(allEvents(specs), catalogue)));
+      }),
+    ));
+
+  it('one source, however reliable and however often relayed, never yields corroborated or credibility 1', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, reliability, (snapshots, specs, grade) => {
+        const catalogue = sourceCatalogueOf(snapshots.map((snapshot) => (snapshot.sourceId === 's0' ? { ...snapshot, reliability: grade } : snapshot)));
+        // s0 asserts; every other report relays s0.
+        const oneVoice = [
+          { ...specs[0], source: 0, relays: undefined, retracted: false },
+          ...specs.filter((spec) => spec.source !== 0).map((spec) => ({ ...spec, stance: 'supports' as const, relays: 0 })),
+        ];
+        const assessment = assess(allEvents(oneVoice), catalogue);
+        expect(assessment.computedStatus).not.toBe('corroborated');
+        expect(assessment.credibilityRating).not.toBe(1);
+      }),
+    ));
+
+  it('self-interested support alone never yields corroborated or credibility 1', () =>
+    fc.assert(
+      // Also with self-interest not weighted down at all: the rule must not rest on the weights alone.
+      fc.property(catalogueArb, reportSpecsArb, fc.constantFrom(0.25, 1), (snapshots, specs, selfInterestFactor) => {
+        const selfInterestedSupport = specs.map((spec) => (spec.stance === 'supports' ? { ...spec, selfInterested: true } : spec));
+        const params = { ...ASSESSMENT_MODEL_V1, selfInterestFactor };
+        const assessment = assessClaim(claimOf(allEvents(selfInterestedSupport)), sourceCatalogueOf(snapshots), params);
+        expect(assessment.computedStatus).not.toBe('corroborated');
+        expect(assessment.credibilityRating).not.toBe(1);
+      }),
+    ));
+
+  it('a retraction removes exactly that report’s contribution', () =>
+    fc.assert(
+      fc.property(
+        catalogueArb,
+        reportSpecsArb,
+        snapshotOf(FRESH),
+        freshSpec,
+        fc.constantFrom<ReportStance>('supports', 'disputes'),
+        fc.nat(),
+        (snapshots, specs, fresh, spec, stance, pick) => {
+          // The retracted report comes from a source the others may relay, so relay chains run through it.
+          const unused = Array.from({ length: SOURCE_COUNT }, (_, index) => index).filter(
+            (index) => !specs.some((other) => other.source === index),
+          );
+          const source = unused.length > 0 ? sourceId(unused[pick % unused.length]) : FRESH;
+          const catalogue = withFresh(snapshots, fresh);
+          const extra = reportOf('r-new', source, spec);
+          const withdrawn = assess([...allEvents(specs), addEvent(extra, stance), retraction(extra)], catalogue);
+          const neverMade = assess(allEvents(specs), catalogue);
+          const { explanation: _withdrawnProse, ...withdrawnRest } = withdrawn;
+          const { explanation: _neverMadeProse, ...neverMadeRest } = neverMade;
+          expect({
+            ...withdrawnRest,
+            discounted: withdrawn.discounted.filter((entry) => entry.reportId !== 'r-new'),
+          }).toEqual(neverMadeRest);
+          expect(withdrawn.discounted).toContainEqual(expect.objectContaining({ reportId: 'r-new', reasons: [{ code: 'retracted', reason: 'withdrawn' }] }));
+        },
+      ),
+    ));
+
+  it('depends on the set of events, not on how they were batched or ordered', () =>
+    fc.assert(
+      fc.property(catalogueArb, reportSpecsArb, fc.array(fc.nat(), { maxLength: 4 }), fc.nat(), (snapshots, specs, cuts, seed) => {
+        const catalogue = sourceCatalogueOf(snapshots);
+        const { asserted, additions, retractions } = eventsOf(specs);
+        const inOneBatch = assess([asserted, ...additions, ...retractions], catalogue);
+
+        const events = [asserted, ...additions, ...retractions];
+        const boundaries = [...new Set(cuts.map((cut) => cut % (events.length + 1)))].sort((a, b) => a - b);
+        const batches = [0, ...boundaries, events.length].slice(1).map((end, index, ends) => events.slice(index === 0 ? 0 : ends[index - 1], end));
+        const batched = batches.reduce((state, batch) => foldEvents(claimDecider, batch, state), claimDecider.initialState());
+        expect(assessClaim(batched as OnRecordClaim, catalogue)).toEqual(inOneBatch);
+
+        // Reports arrive in any order (a retraction still follows the report it retracts).
+        const shuffled = [...additions].sort((left, right) => hash(left, seed) - hash(right, seed));
+        expect(assess([asserted, ...shuffled, ...retractions], catalogue)).toEqual(inOneBatch);
+      }),
+    ));
+});
+
+const hash = (event: ClaimEvent, seed: number): number => {
+  const text = `${seed}:${JSON.stringify(event)}`;
+  let value = 0;
+  for (let index = 0; index < text.length; index += 1) value = (value * 31 + text.charCodeAt(index)) | 0;
+  return value;
+};

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { migrateEventStore } from '../../libs/event-store/src';
+import { dropDatabase, ensureDatabase } from '../../libs/platform/src';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A pool on the test database (the caller may make more from `url`). */
+  pool: Pool;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+const adminUrl = (): string => {
+  const url = process.env.TEST_POSTGRES_ADMIN_URL;
+  if (!url) throw new Error('TEST_POSTGRES_ADMIN_URL is not set: run integration tests through jest (its global setup starts PostgreSQL)');
+  return url;
+};
+
+/** A fresh, migrated database of its own for one test file, so files can run in parallel. */
+export const createTestDatabase = async (options: { poolSize?: number } = {}): Promise<TestDatabase> => {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const url = await ensureDatabase(adminUrl(), name);
+  await migrateEventStore({ databaseUrl: url });
+  const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  return {
+    name,
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await dropDatabase(adminUrl(), name);
+    },
+  };
+};
