@@ -1,7 +1,9 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { redactUrl, startEmbeddedPostgres } from '../../libs/platform/src';
+// Direct file imports: jest's global setup does not resolve the @claims/* aliases.
+import { redactUrl } from '../../libs/platform/src/databases';
+import { startEmbeddedPostgres } from '../../libs/platform/src/embedded-postgres';
 import { containerRuntimeAvailable } from './container-runtime';
 
 export interface TestPostgres {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { migrateEventStore } from '../../libs/event-store/src';
-import { dropDatabase, ensureDatabase } from '../../libs/platform/src';
+import { dropDatabase, ensureDatabase, migrateAll } from '../../libs/platform/src';
 
 export interface TestDatabase {
   name: string;
@@ -22,7 +21,7 @@ const adminUrl = (): string => {
 export const createTestDatabase = async (options: { poolSize?: number } = {}): Promise<TestDatabase> => {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const url = await ensureDatabase(adminUrl(), name);
-  await migrateEventStore({ databaseUrl: url });
+  await migrateAll(url);
   const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
   return {
     name,

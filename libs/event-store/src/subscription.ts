@@ -1,8 +1,17 @@
-import type { PoolClient } from 'pg';
-import type { LogPosition, RecordedEvent } from './event-store.types';
+import type { Pool, PoolClient } from 'pg';
+import type { EventStoreLogger } from './event-store.logger';
+import type { LogPosition, ReadAllOptions, ReadAllResult, RecordedEvent } from './event-store.types';
 import { compareLogPositions, LOG_START } from './log-position';
 import type { LogNotifier } from './log-notifier';
-import type { PgEventStore } from './pg-event-store';
+
+/** What a subscription needs from its store (the store passes itself). */
+export interface SubscribableLog {
+  readonly pool: Pool;
+  readonly logger: EventStoreLogger;
+  readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  headPosition(): Promise<LogPosition>;
+  hasEventsAfter(position: LogPosition): Promise<boolean>;
+}
 
 export interface SubscriptionContext {
   /** The transaction the checkpoint is saved in: write the handler's effects through it to apply them exactly once. */
@@ -50,7 +59,7 @@ export class Subscription {
   private readonly positionWaiters = new Set<{ target: LogPosition; resolve: () => void }>();
 
   constructor(
-    private readonly store: PgEventStore,
+    private readonly store: SubscribableLog,
     private readonly notifier: LogNotifier,
     readonly name: string,
     private readonly options: SubscriptionOptions,

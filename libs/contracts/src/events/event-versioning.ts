@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { ClaimEvent, ClaimEventType } from './claim-events.schema';
-import { SourceEvent, SourceEventType } from './source-events.schema';
+import { type z } from 'zod';
+import { ClaimEvent, type ClaimEventType } from './claim-events.schema';
+import { SourceEvent, type SourceEventType } from './source-events.schema';
 
 /** Schema version written with every new event (store metadata `schemaVersion`). All events are at v1. */
 export const CURRENT_EVENT_SCHEMA_VERSION = 1;

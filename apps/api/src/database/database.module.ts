@@ -1,0 +1,20 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PgEventStore } from '@claims/event-store';
+import type { Database } from './database';
+
+/** Provides the pool and the event store to the application; the caller owns their lifecycle. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forDatabase(database: Database, eventStore: PgEventStore): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: Pool, useValue: database.pool },
+        { provide: PgEventStore, useValue: eventStore },
+      ],
+      exports: [Pool, PgEventStore],
+    };
+  }
+}

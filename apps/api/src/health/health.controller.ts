@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Pool } from 'pg';
+
+interface SubscriptionHealth {
+  name: string;
+  lagEvents: number;
+  lastError: string | null;
+}
+
+/** Liveness and readiness in one: PostgreSQL reachable, and how far each subscription trails the log. */
+@Controller('health')
+export class HealthController {
+  constructor(private readonly pool: Pool) {}
+
+  @Get()
+  @HttpCode(200)
+  async health(@Res({ passthrough: true }) response: Response) {
+    const started = Date.now();
+    try {
+      const { rows } = await this.pool.query<{ name: string; lag_events: number; last_error: string | null }>(
+        `SELECT c.name, (SELECT count(*)::int FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag_events,
+                c.last_error
+           FROM subscription_checkpoints c ORDER BY c.name`,
+      );
+      const subscriptions: SubscriptionHealth[] = rows.map((row) => ({ name: row.name, lagEvents: row.lag_events, lastError: row.last_error }));
+      return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, subscriptions };
+    } catch (error) {
+      response.status(503);
+      return { status: 'unavailable', database: { status: 'down', error: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { formatFieldPath, HttpProblem } from './problem';
+
+/**
+ * Validates (and coerces) a request part with its zod schema from libs/contracts. Failures become a
+ * 400 problem naming every offending field; query and path fields are prefixed (`query.limit`).
+ */
+@Injectable()
+export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.infer<Schema>> {
+  constructor(readonly schema: Schema) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): z.infer<Schema> {
+    const parsed = this.schema.safeParse(value ?? (metadata.type === 'body' ? undefined : {}));
+    if (parsed.success) return parsed.data;
+    const prefix = metadata.type === 'query' ? 'query' : metadata.type === 'param' ? 'path' : undefined;
+    const errors = parsed.error.issues.map((issue) => ({ field: formatFieldPath(issue.path, prefix), message: issue.message }));
+    const summary = errors.map((error) => `${error.field}: ${error.message}`).join('; ');
+    throw new HttpProblem(400, 'VALIDATION_FAILED', 'The request is not valid', summary, { field: errors[0]?.field, errors });
+  }
+}
