@@ -160,13 +160,15 @@ describe('subscriptions', () => {
     expect(await seenBy(name)).toEqual([fresh.eventId, another.eventId]);
   });
 
-  it('is woken by LISTEN/NOTIFY, well before its polling interval', async () => {
+  it('is woken by LISTEN/NOTIFY from another writer, well before its polling interval', async () => {
     const name = `notified-${randomUUID()}`;
+    // A second store instance stands for another process: its append reaches the subscriber only through NOTIFY.
+    const otherProcess = new PgEventStore({ pool: db.pool });
     const subscription = store.subscribe(name, { from: 'end', pollIntervalMs: 60_000 }, recordSeen);
     try {
       await subscription.waitForPosition(await logEnd());
       await sleep(200); // let it go idle on the notification wait
-      const { lastPosition } = await store.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'New', data: {} }]);
+      const { lastPosition } = await otherProcess.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'New', data: {} }]);
       await subscription.waitForPosition(lastPosition, 5_000);
     } finally {
       await subscription.stop();

@@ -38,6 +38,12 @@ export class LogNotifier {
     return { promise, cancel: wake };
   }
 
+  /** Wakes this process's waiting readers at once (an append made here needs no round trip to be noticed). */
+  wakeLocal(): void {
+    this.notificationCount++;
+    for (const wake of [...this.waiters]) wake();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of [...this.waiters]) wake();

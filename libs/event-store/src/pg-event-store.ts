@@ -11,7 +11,7 @@ import type {
   RecordedEvent,
 } from './event-store.types';
 import { LOG_START } from './log-position';
-import { LogNotifier } from './log-notifier';
+import { APPENDED_CHANNEL, LogNotifier } from './log-notifier';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 import { type EventStoreLogger, stderrLogger } from './event-store.logger';
 
@@ -33,7 +33,33 @@ export interface PgEventStoreOptions {
   logger?: EventStoreLogger;
 }
 
-const APPEND_SQL = 'SELECT outcome, stream_version, positions, transaction_id, conflicting_event_id FROM append_events($1, $2, $3, $4::jsonb)';
+// The whole happy path in one statement: find the stream's head, check the expectation, insert. When the
+// expectation fails nothing is inserted and the head comes back; unique indexes settle races between writers.
+const APPEND_SQL = `WITH head AS (
+    SELECT coalesce((SELECT e.stream_version FROM events e WHERE e.stream_id = $1 ORDER BY e.stream_version DESC LIMIT 1), 0) AS version
+  ), inserted AS (
+    INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+    SELECT $1, head.version + n.ordinality, (n.value->>'eventId')::uuid, n.value->>'type',
+           (n.value->>'schemaVersion')::int, n.value->'data', n.value->'metadata'
+      FROM head, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n
+     WHERE CASE $3::text WHEN 'any' THEN true WHEN 'no_stream' THEN head.version = 0
+                        WHEN 'stream_exists' THEN head.version > 0 ELSE head.version = $4::bigint END
+     ORDER BY n.ordinality
+    RETURNING global_position, transaction_id
+  )
+  SELECT (SELECT version FROM head) AS head_version,
+         array_agg(i.global_position ORDER BY i.global_position) AS positions,
+         (array_agg(i.transaction_id::text))[1] AS transaction_id
+    FROM inserted i`;
+
+// Only when the happy path wrote nothing: are these events already stored (a retry), or do their ids clash?
+// LATERAL ... LIMIT 1 keeps this an index lookup per event, whatever the planner thinks of the table's size.
+const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.stream_version, e.transaction_id::text AS transaction_id,
+         (e.stream_id = $1 AND e.event_type = n.value->>'type' AND e.schema_version = (n.value->>'schemaVersion')::int
+           AND e.data = n.value->'data') AS same_content
+    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n
+    LEFT JOIN LATERAL (SELECT * FROM events x WHERE x.event_id = (n.value->>'eventId')::uuid LIMIT 1) e ON true
+   ORDER BY n.ordinality`;
 
 const EVENT_COLUMNS =
   'global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at';
@@ -48,6 +74,7 @@ const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_APPEND_ATTEMPTS = 20;
+const NOTIFY_INTERVAL_MS = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -58,6 +85,7 @@ export class PgEventStore {
   readonly pool: Pool;
   readonly logger: EventStoreLogger;
   private notifier?: LogNotifier;
+  private notifyTimer?: NodeJS.Timeout;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: PgEventStoreOptions) {
@@ -80,18 +108,75 @@ export class PgEventStore {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await db.query<AppendRow>({ name: 'event_store_append', text: APPEND_SQL, values: [streamId, kind, version, payload] });
-        return toAppendResult(streamId, expectedVersion, rows[0]);
+        const { rows } = await db.query<AppendRow>({ name: 'event_store_append', text: APPEND_SQL, values: [streamId, payload, kind, version] });
+        const row = rows[0];
+        if (row.positions) {
+          if (!options.client) this.signalAppended();
+          return {
+            nextExpectedVersion: Number(row.head_version) + events.length,
+            positions: row.positions.map(Number),
+            lastPosition: { transactionId: row.transaction_id ?? '0', globalPosition: Number(row.positions[row.positions.length - 1]) },
+            written: true,
+          };
+        }
+        const stored = await this.findStoredAppend(db, streamId, payload);
+        if (stored) return stored;
+        throw new WrongExpectedVersion(streamId, expectedVersion, Number(row.head_version));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        // Another writer committed the same stream version or event id between our check and our insert.
-        // Running the append again classifies it properly: a duplicate (a concurrent retry of the same
-        // append), an event id conflict, or a wrong expected version.
-        if (!options.client && attempt < MAX_APPEND_ATTEMPTS) continue;
+        // Another writer committed the same stream version or event id between our read of the head and
+        // our insert: a concurrent retry of this very append, a clashing event id, or a lost race for the
+        // version (running the append again then refuses it, or for 'any' takes the next version).
+        if (!options.client && attempt < MAX_APPEND_ATTEMPTS) {
+          if (error.constraint === 'events_event_id_unique') {
+            const stored = await this.findStoredAppend(this.pool, streamId, payload);
+            if (stored) return stored;
+          }
+          continue;
+        }
+        // Inside the caller's transaction the failed statement aborted it: report, the caller retries.
         if (error.constraint === 'events_event_id_unique') throw new EventIdConflict(streamId, events[0]?.eventId ?? '');
         throw new WrongExpectedVersion(streamId, expectedVersion, await this.streamVersion(streamId));
       }
     }
+  }
+
+  /**
+   * Tells subscribers in other processes that the log grew (they also poll, so this only cuts latency).
+   * Sent outside the append's transaction and at most once per interval: NOTIFY inside a transaction
+   * serialises every notifying commit on a server-wide lock. Call it after committing a transaction in
+   * which you appended with `client`.
+   */
+  signalAppended(): void {
+    this.notifier?.wakeLocal();
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.pool.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '')`).catch((error: unknown) =>
+        this.logger.warn({ err: String(error) }, 'event store: could not notify subscribers; they will poll'),
+      );
+    }, NOTIFY_INTERVAL_MS);
+    this.notifyTimer.unref?.();
+  }
+
+  /**
+   * When an append could not insert: the result of the identical append stored earlier (a retry), undefined
+   * when none of its event ids is stored, or `EventIdConflict` when they are stored with other content or only some are.
+   */
+  private async findStoredAppend(db: Queryable, streamId: string, payload: string): Promise<AppendResult | undefined> {
+    const { rows } = await db.query<StoredEventRow>({ name: 'event_store_stored_events', text: STORED_EVENTS_SQL, values: [streamId, payload] });
+    const stored = rows.filter((row) => row.global_position !== null);
+    if (stored.length === 0) return undefined;
+    const clash = rows.find((row) => row.global_position === null || !row.same_content);
+    if (clash) throw new EventIdConflict(streamId, JSON.parse(payload)[Number(clash.ordinal) - 1]?.eventId ?? '');
+    const positions = stored.map((row) => Number(row.global_position));
+    const last = stored.reduce((a, b) => (Number(a.stream_version) > Number(b.stream_version) ? a : b));
+    return {
+      nextExpectedVersion: Number(last.stream_version),
+      positions,
+      lastPosition: { transactionId: last.transaction_id ?? '0', globalPosition: Number(last.global_position) },
+      written: false,
+    };
   }
 
   /** The stream's current version: the number of its events, 0 when it has none. */
@@ -171,17 +256,25 @@ export class PgEventStore {
   /** Stops every subscription and the notification listener. The pool stays open: it belongs to the caller. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
     await this.notifier?.close();
     this.notifier = undefined;
   }
 }
 
 interface AppendRow {
-  outcome: 'appended' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict';
-  stream_version: string | null;
+  head_version: string;
   positions: string[] | null;
   transaction_id: string | null;
-  conflicting_event_id: string | null;
+}
+
+interface StoredEventRow {
+  ordinal: string;
+  global_position: string | null;
+  stream_version: string | null;
+  transaction_id: string | null;
+  same_content: boolean | null;
 }
 
 interface EventRow extends QueryResultRow {
@@ -215,27 +308,6 @@ const toStoredShape = (event: NewEvent, index: number) => {
   const schemaVersion = event.schemaVersion ?? 1;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidAppend(`events[${index}].schemaVersion must be an integer >= 1`);
   return { eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion, data: event.data, metadata: event.metadata ?? {} };
-};
-
-const toAppendResult = (streamId: string, expectedVersion: ExpectedVersion, row: AppendRow | undefined): AppendResult => {
-  if (!row) throw new InvalidAppend('events must not be empty');
-  switch (row.outcome) {
-    case 'wrong_expected_version':
-      throw new WrongExpectedVersion(streamId, expectedVersion, Number(row.stream_version));
-    case 'event_id_conflict':
-      throw new EventIdConflict(streamId, row.conflicting_event_id ?? '');
-    case 'appended':
-    case 'duplicate': {
-      const positions = (row.positions ?? []).map(Number);
-      if (positions.length === 0) throw new InvalidAppend('events must not be empty');
-      return {
-        nextExpectedVersion: Number(row.stream_version),
-        positions,
-        lastPosition: { transactionId: row.transaction_id ?? '0', globalPosition: positions[positions.length - 1] },
-        written: row.outcome === 'appended',
-      };
-    }
-  }
 };
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
