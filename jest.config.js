@@ -17,6 +17,8 @@ const moduleNameMapper = {
   '^@claims/domain$': '<rootDir>/libs/domain/src',
   '^@claims/contracts$': '<rootDir>/libs/contracts/src',
   '^@claims/platform$': '<rootDir>/libs/platform/src',
+  '^@claims/projections$': '<rootDir>/libs/projections/src',
+  '^@claims/feed$': '<rootDir>/libs/feed/src',
   '^@claims/testing$': '<rootDir>/tests/support',
 };
 

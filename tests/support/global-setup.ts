@@ -1,7 +1,9 @@
+import { startTestKafka, type TestKafka } from './kafka-server';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
 
 declare global {
   var testPostgres: TestPostgres | undefined;
+  var testKafka: TestKafka | undefined;
 }
 
 /** Starts (or finds) the shared servers once per run and hands their URLs to the test workers via env. */
@@ -11,4 +13,11 @@ export default async function globalSetup(): Promise<void> {
   globalThis.testPostgres = postgres;
   process.env.TEST_POSTGRES_ADMIN_URL = postgres.adminUrl;
   process.stdout.write(`\nintegration tests: PostgreSQL from ${postgres.description}, ready in ${Date.now() - started} ms\n`);
+
+  const kafkaStarted = Date.now();
+  const kafka = await startTestKafka();
+  globalThis.testKafka = kafka;
+  process.env.TEST_KAFKA_BROKERS = kafka.brokers;
+  process.env.KAFKA_BROKERS = kafka.brokers;
+  process.stdout.write(`integration tests: Kafka from ${kafka.description}, ready in ${Date.now() - kafkaStarted} ms\n`);
 }

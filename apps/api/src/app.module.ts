@@ -1,16 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { PgEventStore } from '@claims/event-store';
 import type { Database } from './database/database';
+import { ClaimsModule } from './claims/claims.module';
 import { DatabaseModule } from './database/database.module';
+import { FeedsModule } from './feeds/feeds.module';
+import type { FeedsOptions } from './feeds/feeds.tokens';
 import { HealthController } from './health/health.controller';
 import { HttpModule } from './http/http.module';
+import { SourcesModule } from './sources/sources.module';
 
 @Module({})
 export class AppModule {
-  static create(database: Database, eventStore: PgEventStore): DynamicModule {
+  /** `feeds.relay`: the feed relay this process runs, if any (its status shows in /health). */
+  static create(database: Database, eventStore: PgEventStore, feeds: FeedsOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore)],
+      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore), CqrsModule.forRoot(), SourcesModule, ClaimsModule, FeedsModule.create(feeds)],
       controllers: [HealthController],
     };
   }

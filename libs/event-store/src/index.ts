@@ -5,3 +5,4 @@ export * from './log-position';
 export * from './pg-event-store';
 export * from './subscription';
 export * from './migrate';
+export * from './handle-command';

@@ -12,6 +12,21 @@ export const AppConfigSchema = z.object({
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `host:port[,host:port]`. Unset: no relay (the outbox and the HTTP feed still work). */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^\s*$|^[^\s,:]+:\d{1,5}(\s*,\s*[^\s,:]+:\d{1,5})*\s*$/, 'a comma-separated list of host:port')
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('claim-ledger'),
+  /** Prepended to the topic names (e.g. `staging.`); empty in production. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
+  /** Partitions of `claims.status.v1` / `claims.events.v1` when the relay creates them. */
+  KAFKA_STATUS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  KAFKA_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** `on`: the API process runs a feed relay when KAFKA_BROKERS is set; `off` leaves it to `apps/worker`. */
+  FEED_RELAY: z.enum(['on', 'off']).default('on'),
+  /** Seconds between SSE heartbeat comments on an idle stream. */
+  FEED_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema> & { dataDir: string };

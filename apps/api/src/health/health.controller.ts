@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Pool } from 'pg';
+import { FeedHealth } from '../feeds/feed-health';
 
 interface SubscriptionHealth {
   name: string;
@@ -11,7 +12,10 @@ interface SubscriptionHealth {
 /** Liveness and readiness in one: PostgreSQL reachable, and how far each subscription trails the log. */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly feed: FeedHealth,
+  ) {}
 
   @Get()
   @HttpCode(200)
@@ -24,7 +28,7 @@ export class HealthController {
            FROM subscription_checkpoints c ORDER BY c.name`,
       );
       const subscriptions: SubscriptionHealth[] = rows.map((row) => ({ name: row.name, lagEvents: row.lag_events, lastError: row.last_error }));
-      return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, subscriptions };
+      return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, subscriptions, feed: await this.feed.report() };
     } catch (error) {
       response.status(503);
       return { status: 'unavailable', database: { status: 'down', error: error instanceof Error ? error.message : String(error) } };

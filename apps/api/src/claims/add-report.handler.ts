@@ -1,0 +1,26 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { isActive } from '@claims/domain';
+import { AddReportCommand } from './add-report.command';
+import { ClaimWriter, domainMetadataOf } from './claim-writer.service';
+
+@CommandHandler(AddReportCommand)
+export class AddReportHandler implements ICommandHandler<AddReportCommand> {
+  constructor(private readonly claims: ClaimWriter) {}
+
+  async execute({ claimId, reportId, body, context }: AddReportCommand) {
+    const report = { ...body.report, reportId };
+    const result = await this.claims.write(claimId, context, async ({ sources }) => {
+      const data = { claimId, report, sources: await sources([report.sourceId, report.relaysSourceId]) };
+      return {
+        type: 'AddReport',
+        data: body.stance === 'supports' ? { ...data, stance: 'supports' } : { ...data, stance: 'disputes', reason: body.reason },
+        metadata: domainMetadataOf(context),
+      };
+    });
+    // A retry the decider recognised by content kept the report already on record: answer with its id.
+    const recorded =
+      result.state.reports.find((candidate) => candidate.reportId === reportId) ??
+      result.state.reports.find((candidate) => candidate.sourceId === report.sourceId && isActive(candidate));
+    return { ...result, reportId: recorded?.reportId ?? reportId };
+  }
+}

@@ -1,0 +1,290 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import {
+  AddReportRequest,
+  AddReportResponse,
+  AmendStatementRequest,
+  AttachEvidenceRequest,
+  AttachEvidenceResponse,
+  ClaimEvidenceResponse,
+  ClaimIdParams,
+  ClaimListQuery,
+  ClaimListResponse,
+  ClaimReportResponse,
+  ClaimResponse,
+  EvidenceIdParams,
+  IssueVerdictRequest,
+  MergeClaimRequest,
+  OpenClaimRequest,
+  ReportIdParams,
+  RetractReportRequest,
+  WithdrawVerdictRequest,
+} from '@claims/contracts';
+import { ReportNotFound } from '@claims/domain';
+import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView } from '@claims/projections';
+import { ApiOperation } from '../http/openapi';
+import { HttpProblem } from '../http/problem';
+import { RequestContext, type RequestContextValue } from '../http/request-context';
+import { ZodValidationPipe } from '../http/zod-validation.pipe';
+import { AddReportCommand } from './add-report.command';
+import { AmendStatementCommand } from './amend-statement.command';
+import { AttachEvidenceCommand } from './attach-evidence.command';
+import { GetClaimQuery } from './get-claim.query';
+import { IssueVerdictCommand } from './issue-verdict.command';
+import { ListClaimsQuery } from './list-claims.query';
+import { MergeClaimCommand } from './merge-claim.command';
+import { OpenClaimCommand } from './open-claim.command';
+import { newResourceId } from './resource-id';
+import { RetractReportCommand } from './retract-report.command';
+import { WithdrawVerdictCommand } from './withdraw-verdict.command';
+
+const IF_MATCH = { 'If-Match': 'The claim version (ETag) the change is based on; a stale one answers 412' };
+const tags = ['claims'];
+
+/** Every answer about one claim carries its stream version as the ETag, for the next `If-Match`. */
+const withClaim = (response: Response, view: ClaimView): ClaimResponse => {
+  response.setHeader('ETag', `"${view.version}"`);
+  return toClaimResponse(view);
+};
+
+@Controller('claims')
+export class ClaimsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Open a claim with the report that puts it on record',
+    tags,
+    body: OpenClaimRequest,
+    responses: { 201: ClaimResponse },
+    problems: [409, 422],
+  })
+  async open(
+    @Body(new ZodValidationPipe(OpenClaimRequest)) body: OpenClaimRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const claimId = newResourceId(context, 'claim');
+    const { view } = await this.commands.execute(new OpenClaimCommand(claimId, newResourceId(context, 'report'), body, context));
+    response.setHeader('Location', `/claims/${claimId}`);
+    return withClaim(response, view);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List claims, most recently asserted first, with filters and cursor pagination',
+    tags,
+    query: ClaimListQuery,
+    responses: { 200: ClaimListResponse },
+  })
+  async list(@Query(new ZodValidationPipe(ClaimListQuery)) query: ClaimListQuery): Promise<ClaimListResponse> {
+    const { cursor, ...filters } = query;
+    const after = cursor === undefined ? undefined : decodeClaimCursor(cursor);
+    if (cursor !== undefined && !after) {
+      throw new HttpProblem(400, 'VALIDATION_FAILED', 'The request is not valid', 'query.cursor: not a cursor this API returned', {
+        field: 'query.cursor',
+        errors: [{ field: 'query.cursor', message: 'not a cursor this API returned' }],
+      });
+    }
+    const page = await this.queries.execute(new ListClaimsQuery({ ...filters, ...(after ? { after } : {}) }));
+    return { items: page.items.map(toClaimSummary), nextCursor: page.nextCursor };
+  }
+
+  @Get(':claimId')
+  @ApiOperation({
+    summary: 'A claim with its assessment and explanation',
+    tags,
+    params: ClaimIdParams,
+    responses: { 200: ClaimResponse },
+    problems: [404],
+  })
+  async get(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
+  }
+
+  @Post(':claimId/reports')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Add a report that supports or disputes the claim',
+    tags,
+    params: ClaimIdParams,
+    body: AddReportRequest,
+    headers: IF_MATCH,
+    responses: { 201: AddReportResponse },
+    problems: [404, 409, 412, 422],
+  })
+  async addReport(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(AddReportRequest)) body: AddReportRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AddReportResponse> {
+    const { view, reportId } = await this.commands.execute(
+      new AddReportCommand(claimId, newResourceId(context, 'report'), body, context),
+    );
+    response.setHeader('Location', `/claims/${claimId}/reports/${reportId}`);
+    return { reportId, claim: withClaim(response, view) };
+  }
+
+  @Get(':claimId/reports/:reportId')
+  @ApiOperation({ summary: 'One report on a claim', tags, params: ReportIdParams, responses: { 200: ClaimReportResponse }, problems: [404] })
+  async getReport(
+    @Param(new ZodValidationPipe(ReportIdParams)) { claimId, reportId }: ReportIdParams,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimReportResponse> {
+    const view = await this.queries.execute(new GetClaimQuery(claimId));
+    const report = view.claim.reports.find((candidate) => candidate.reportId === reportId);
+    if (!report) throw new ReportNotFound(reportId);
+    response.setHeader('ETag', `"${view.version}"`);
+    return { claimId, ...report };
+  }
+
+  @Post(':claimId/reports/:reportId/retraction')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Retract a report: it stays on record but no longer counts',
+    tags,
+    params: ReportIdParams,
+    body: RetractReportRequest,
+    headers: IF_MATCH,
+    responses: { 200: ClaimResponse },
+    problems: [404, 409, 412],
+  })
+  async retractReport(
+    @Param(new ZodValidationPipe(ReportIdParams)) { claimId, reportId }: ReportIdParams,
+    @Body(new ZodValidationPipe(RetractReportRequest)) body: RetractReportRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const { view } = await this.commands.execute(new RetractReportCommand(claimId, reportId, body, context));
+    return withClaim(response, view);
+  }
+
+  @Post(':claimId/evidence')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Attach an archived copy of evidence to the claim',
+    tags,
+    params: ClaimIdParams,
+    body: AttachEvidenceRequest,
+    headers: IF_MATCH,
+    responses: { 201: AttachEvidenceResponse },
+    problems: [404, 409, 412],
+  })
+  async attachEvidence(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(AttachEvidenceRequest)) body: AttachEvidenceRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AttachEvidenceResponse> {
+    const evidenceId = newResourceId(context, 'evidence');
+    const { view } = await this.commands.execute(new AttachEvidenceCommand(claimId, evidenceId, body, context));
+    response.setHeader('Location', `/claims/${claimId}/evidence/${evidenceId}`);
+    return { evidenceId, claim: withClaim(response, view) };
+  }
+
+  @Get(':claimId/evidence/:evidenceId')
+  @ApiOperation({ summary: 'One piece of evidence on a claim', tags, params: EvidenceIdParams, responses: { 200: ClaimEvidenceResponse }, problems: [404] })
+  async getEvidence(
+    @Param(new ZodValidationPipe(EvidenceIdParams)) { claimId, evidenceId }: EvidenceIdParams,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimEvidenceResponse> {
+    const view = await this.queries.execute(new GetClaimQuery(claimId));
+    const evidence = view.claim.evidence.find((candidate) => candidate.evidenceId === evidenceId);
+    if (!evidence) throw new HttpProblem(404, 'EVIDENCE_NOT_FOUND', 'Not found', `Evidence ${evidenceId} is not on this claim`, { field: 'path.evidenceId' });
+    response.setHeader('ETag', `"${view.version}"`);
+    return { claimId, ...evidence };
+  }
+
+  @Put(':claimId/verdict')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Issue an editorial verdict; it becomes the published status',
+    tags,
+    params: ClaimIdParams,
+    body: IssueVerdictRequest,
+    headers: IF_MATCH,
+    responses: { 200: ClaimResponse },
+    problems: [404, 409, 412],
+  })
+  async issueVerdict(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(IssueVerdictRequest)) body: IssueVerdictRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const { view } = await this.commands.execute(new IssueVerdictCommand(claimId, body, context));
+    return withClaim(response, view);
+  }
+
+  @Post(':claimId/verdict/withdrawal')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw the verdict; the computed status is published again',
+    tags,
+    params: ClaimIdParams,
+    body: WithdrawVerdictRequest,
+    headers: IF_MATCH,
+    responses: { 200: ClaimResponse },
+    problems: [404, 409, 412],
+  })
+  async withdrawVerdict(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(WithdrawVerdictRequest)) body: WithdrawVerdictRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const { view } = await this.commands.execute(new WithdrawVerdictCommand(claimId, body, context));
+    return withClaim(response, view);
+  }
+
+  @Post(':claimId/merge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Merge the claim into the claim it duplicates',
+    tags,
+    params: ClaimIdParams,
+    body: MergeClaimRequest,
+    headers: IF_MATCH,
+    responses: { 200: ClaimResponse },
+    problems: [404, 409, 412, 422],
+  })
+  async merge(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(MergeClaimRequest)) body: MergeClaimRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const { view } = await this.commands.execute(new MergeClaimCommand(claimId, body, context));
+    return withClaim(response, view);
+  }
+
+  @Put(':claimId/statement')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Amend the claim statement; earlier wordings stay in its history',
+    tags,
+    params: ClaimIdParams,
+    body: AmendStatementRequest,
+    headers: IF_MATCH,
+    responses: { 200: ClaimResponse },
+    problems: [404, 409, 412],
+  })
+  async amendStatement(
+    @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Body(new ZodValidationPipe(AmendStatementRequest)) body: AmendStatementRequest,
+    @RequestContext() context: RequestContextValue,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ClaimResponse> {
+    const { view } = await this.commands.execute(new AmendStatementCommand(claimId, body, context));
+    return withClaim(response, view);
+  }
+}

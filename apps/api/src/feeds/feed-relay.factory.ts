@@ -1,0 +1,23 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { PgEventStore } from '@claims/event-store';
+import { FeedRelay, parseBrokers } from '@claims/feed';
+import type { AppConfig } from '../config/app-config';
+
+/** The API process's relay: none without KAFKA_BROKERS (the embedded default) or with FEED_RELAY=off. */
+export const createFeedRelay = (config: AppConfig, pool: Pool, store: PgEventStore, logger: Logger): FeedRelay | undefined => {
+  const brokers = parseBrokers(config.KAFKA_BROKERS);
+  if (!brokers || config.FEED_RELAY === 'off') return undefined;
+  return new FeedRelay({
+    pool,
+    log: store,
+    logger: logger.child({ component: 'feed-relay' }),
+    kafka: {
+      brokers,
+      clientId: config.KAFKA_CLIENT_ID,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      statusPartitions: config.KAFKA_STATUS_PARTITIONS,
+      eventsPartitions: config.KAFKA_EVENTS_PARTITIONS,
+    },
+  });
+};

@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { FeedHealth } from './feed-health';
+import { FEEDS_OPTIONS, type FeedsOptions } from './feeds.tokens';
+import { StatusFeedController, StatusFeedNotifier } from './status-feed.controller';
+
+/** The HTTP status feed and the feed's health report; the relay (if any) is started by the caller. */
+@Module({})
+export class FeedsModule {
+  static create(options: FeedsOptions = {}): DynamicModule {
+    return {
+      module: FeedsModule,
+      providers: [{ provide: FEEDS_OPTIONS, useValue: options }, StatusFeedNotifier, FeedHealth],
+      controllers: [StatusFeedController],
+      exports: [FeedHealth],
+    };
+  }
+}

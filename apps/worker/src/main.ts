@@ -1,0 +1,50 @@
+import pino from 'pino';
+import { Pool } from 'pg';
+import { PgEventStore } from '@claims/event-store';
+import { FeedRelay, parseBrokers } from '@claims/feed';
+import { migrateAll, redactUrl } from '@claims/platform';
+import { loadWorkerConfig } from './worker-config';
+
+/**
+ * The feed relay as its own process, for production: publishes the outbox to `claims.status.v1` and the
+ * event log to `claims.events.v1`. Run several for availability: one is active, the others stand by
+ * (set FEED_RELAY=off on the API processes then). SIGTERM stops it after the batch in flight.
+ */
+const main = async () => {
+  const config = loadWorkerConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'claim-ledger-worker' } });
+  await migrateAll(config.DATABASE_URL, (line) => logger.debug({ component: 'migrations' }, line));
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' });
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+  const store = new PgEventStore({ pool, logger: logger.child({ component: 'event-store' }) });
+  const relay = new FeedRelay({
+    pool,
+    log: store,
+    logger: logger.child({ component: 'feed-relay' }),
+    batchSize: config.FEED_BATCH_SIZE,
+    kafka: {
+      brokers: parseBrokers(config.KAFKA_BROKERS) ?? [],
+      clientId: config.KAFKA_CLIENT_ID,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      statusPartitions: config.KAFKA_STATUS_PARTITIONS,
+      eventsPartitions: config.KAFKA_EVENTS_PARTITIONS,
+    },
+  });
+  relay.start();
+  logger.info({ database: redactUrl(config.DATABASE_URL), brokers: config.KAFKA_BROKERS, pid: process.pid }, 'claim-ledger worker started');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'worker shutting down');
+    await relay.stop();
+    await store.close();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+};
+
+main().catch((error) => {
+  console.error('claim-ledger worker failed to start:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** Ids the server generated; anything else cannot name a resource, so it is refused as a bad request. */
+export const ResourceId = z.uuid();
+
+export const ClaimIdParams = z.strictObject({ claimId: ResourceId });
+export type ClaimIdParams = z.infer<typeof ClaimIdParams>;
+
+export const SourceIdParams = z.strictObject({ sourceId: ResourceId });
+export type SourceIdParams = z.infer<typeof SourceIdParams>;
+
+export const ReportIdParams = z.strictObject({ claimId: ResourceId, reportId: ResourceId });
+export type ReportIdParams = z.infer<typeof ReportIdParams>;
+
+export const EvidenceIdParams = z.strictObject({ claimId: ResourceId, evidenceId: ResourceId });
+export type EvidenceIdParams = z.infer<typeof EvidenceIdParams>;

@@ -1,0 +1,4 @@
+export * from './common.schema';
+export * from './assessment.schema';
+export * from './sources.schema';
+export * from './claims.schema';

@@ -1,0 +1,2 @@
+export * from './status-changed.schema';
+export * from './domain-event-message.schema';

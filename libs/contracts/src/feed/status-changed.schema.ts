@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Identifier, Timestamp } from '../events/primitives.schema';
+import { CredibilityRating, Icd203Band, PublishedStatus } from '../events/vocabulary.schema';
+
+/**
+ * Public feed contracts. They are not the internal events: each message has its own versioned schema and
+ * an explicit mapper (libs/feed), so the store's events can change without breaking consumers.
+ */
+
+/** `"<transactionId>-<globalPosition>"`: a place in the event log (see @claims/event-store `formatLogPosition`). */
+export const FeedLogPosition = z.string().regex(/^\d{1,20}-\d{1,16}$/, 'a log position "<transactionId>-<globalPosition>"');
+
+/** What a consumer sees of a claim's assessment: the fields whose change emits a message, and the confidence. */
+export const ClaimStatusSnapshotV1 = z.strictObject({
+  status: PublishedStatus,
+  credibilityRating: CredibilityRating,
+  /** Probability the claim is true, 0..1 (docs/assessment.md). Its change alone emits nothing; the band's does. */
+  confidence: z.number().min(0).max(1),
+  band: Icd203Band,
+});
+export type ClaimStatusSnapshotV1 = z.infer<typeof ClaimStatusSnapshotV1>;
+
+/** Which of the watched fields changed. */
+export const StatusChangeField = z.enum(['status', 'credibilityRating', 'band']);
+export type StatusChangeField = z.infer<typeof StatusChangeField>;
+
+/**
+ * `claim.status-changed.v1`: a claim's published status, credibility rating or confidence band changed.
+ * Topic `claims.status.v1`, key = `claimId`; the SSE and paged feeds carry the same object.
+ */
+export const ClaimStatusChangedV1 = z.strictObject({
+  /** Stable id of this change (also `ce_id`): a redelivery carries the same id, so consumers drop duplicates by it. */
+  id: z.uuid(),
+  claimId: Identifier,
+  /** Null when the claim was just asserted. */
+  previous: ClaimStatusSnapshotV1.nullable(),
+  current: ClaimStatusSnapshotV1,
+  changed: z.array(StatusChangeField).min(1),
+  /** The event whose projection caused the change. */
+  cause: z.strictObject({
+    eventId: z.uuid(),
+    eventType: z.string().min(1).max(100),
+    /** Version of the claim stream after that event. */
+    streamVersion: z.number().int().positive(),
+    /** Where the event sits in the global log; per claim, later changes have later positions. */
+    position: FeedLogPosition,
+  }),
+  /** The assessment model that computed `current` (e.g. `assessment-model-v1`). */
+  modelVersion: z.string().min(1).max(100),
+  /** When the causing event was recorded. */
+  occurredAt: Timestamp,
+});
+export type ClaimStatusChangedV1 = z.infer<typeof ClaimStatusChangedV1>;
+
+/** One entry of the HTTP feed (SSE `data:` and paged JSON): the change and its place in the feed. */
+export const StatusFeedEntryV1 = z.strictObject({
+  /** Feed cursor `"<transactionId>-<outboxId>"`; the SSE event id, and `after` for the next page. */
+  position: FeedLogPosition,
+  type: z.literal('claim.status-changed.v1'),
+  message: ClaimStatusChangedV1,
+});
+export type StatusFeedEntryV1 = z.infer<typeof StatusFeedEntryV1>;
+
+export const StatusFeedQuery = z.strictObject({
+  /** Exclusive cursor: a `position` from an earlier page or SSE event. Omitted: the start of the feed. */
+  after: FeedLogPosition.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Comma-separated published statuses; only changes *to* one of them. */
+  status: z
+    .string()
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(PublishedStatus).min(1))
+    .optional(),
+  /** Only this claim's changes. */
+  claim: Identifier.optional(),
+});
+export type StatusFeedQuery = z.infer<typeof StatusFeedQuery>;
+
+export const StatusFeedStreamQuery = StatusFeedQuery.omit({ limit: true }).extend({
+  /** Where to start without `Last-Event-ID`/`after`: `start` (default) replays the feed, `now` only new changes. */
+  from: z.enum(['start', 'now']).default('start'),
+});
+export type StatusFeedStreamQuery = z.infer<typeof StatusFeedStreamQuery>;
+
+export const StatusFeedPageV1 = z.strictObject({
+  items: z.array(StatusFeedEntryV1),
+  /** Pass as `after` to get the next page (the same cursor when nothing new was readable). */
+  next: FeedLogPosition,
+  /** True when more entries were readable past `next` at the time of the request. */
+  hasMore: z.boolean(),
+});
+export type StatusFeedPageV1 = z.infer<typeof StatusFeedPageV1>;

@@ -1,0 +1,375 @@
+import { Client, type Pool } from 'pg';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { LOG_START, type LogPosition, type Queryable, type ReadAllOptions, type ReadAllResult } from '@claims/event-store';
+import { toCloudEventKafkaMessage } from './cloudevents';
+import { domainEventCloudEventType, isDomainEvent, toDomainEventMessage } from './domain-event.mapper';
+import { type FeedLogger, stderrFeedLogger } from './feed.logger';
+import { EVENTS_TOPIC } from './feed.topics';
+import { createKafka, ensureFeedTopics, type FeedKafkaConfig, topicName } from './kafka';
+import { hasHeldBackPending, markPublished, readPendingOutbox } from './outbox';
+
+export interface FeedRelayOptions {
+  pool: Pool;
+  /** The event log (a `PgEventStore`), for `claims.events.v1`. Omit to publish status changes only. */
+  log?: { readAll(options: ReadAllOptions, db?: Queryable): Promise<ReadAllResult> };
+  kafka: FeedKafkaConfig;
+  /** A ready kafkajs client; by default one is made from `kafka` with `logger`. */
+  kafkaClient?: Kafka;
+  logger?: FeedLogger;
+  /** Messages per Kafka request. Default 500. */
+  batchSize?: number;
+  /** Look for work this often when no notification arrives. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** How often a standby relay tries to take over. Default 1000 ms. */
+  standbyRetryMs?: number;
+  /** Ceiling of the retry backoff. Default 30 s. */
+  maxBackoffMs?: number;
+}
+
+export type FeedRelayState = 'stopped' | 'starting' | 'standby' | 'active';
+
+export interface FeedLaneStatus {
+  published: number;
+  lastPublishedAt?: Date;
+  failedAttempts: number;
+  lastError?: string;
+  lastErrorAt?: Date;
+}
+
+export interface FeedRelayStatus {
+  state: FeedRelayState;
+  status: FeedLaneStatus;
+  events?: FeedLaneStatus & { position: LogPosition };
+  /** The last failure of the relay itself (lock connection, producer), not of one lane. */
+  lastError?: string;
+  lastErrorAt?: Date;
+}
+
+/** Serialises relays per database: only the holder of this lock publishes. */
+const RELAY_LOCK = 'claim-ledger:feed-relay';
+const NOTIFY_CHANNELS = ['feed_outbox_appended', 'event_store_appended'];
+// Rows exist that a still-open older transaction hides from us: look again soon.
+const HELD_BACK_POLL_MS = 10;
+const FIRST_BACKOFF_MS = 100;
+
+class LaneState implements FeedLaneStatus {
+  published = 0;
+  lastPublishedAt?: Date;
+  failedAttempts = 0;
+  lastError?: string;
+  lastErrorAt?: Date;
+  retryAt = 0;
+
+  succeeded(count: number): void {
+    this.published += count;
+    if (count > 0) this.lastPublishedAt = new Date();
+    this.failedAttempts = 0;
+    this.retryAt = 0;
+  }
+
+  failed(error: unknown, maxBackoffMs: number): number {
+    this.failedAttempts++;
+    this.lastError = errorMessage(error);
+    this.lastErrorAt = new Date();
+    const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (this.failedAttempts - 1), maxBackoffMs);
+    this.retryAt = Date.now() + backoff;
+    return backoff;
+  }
+
+  snapshot(): FeedLaneStatus {
+    return { published: this.published, lastPublishedAt: this.lastPublishedAt, failedAttempts: this.failedAttempts, lastError: this.lastError, lastErrorAt: this.lastErrorAt };
+  }
+}
+
+/** The lock connection died: the lock is gone with it, so this relay must stop publishing at once. */
+class LockLost extends Error {}
+
+/**
+ * Publishes the outbox to `claims.status.v1` and the event log to `claims.events.v1`, at least once, in
+ * order. One relay per database is active: it holds an advisory lock on a dedicated connection and reads
+ * and marks rows through that same connection, so a relay that lost its lock cannot mark anything; the
+ * others wait as hot standbys. Rows are marked published (the events checkpoint moved) only after the
+ * broker acknowledged them with `acks: -1`; on any failure the same rows are sent again after a backoff,
+ * never skipped.
+ */
+export class FeedRelay {
+  private readonly logger: FeedLogger;
+  private readonly kafka: Kafka;
+  private state: FeedRelayState = 'stopped';
+  private running = false;
+  private loop?: Promise<void>;
+  private lockClient?: Client;
+  private lockLost = false;
+  private producer?: Producer;
+  private readonly statusLane = new LaneState();
+  private readonly eventsLane = new LaneState();
+  private eventsPosition: LogPosition = LOG_START;
+  private lastError?: string;
+  private lastErrorAt?: Date;
+  private notifications = 0;
+  private wake?: () => void;
+
+  constructor(private readonly options: FeedRelayOptions) {
+    this.logger = options.logger ?? stderrFeedLogger;
+    this.kafka = options.kafkaClient ?? createKafka(options.kafka, this.logger);
+  }
+
+  /** Name of the events lane's checkpoint row in `subscription_checkpoints` (shown by /health). */
+  get eventsCheckpointName(): string {
+    return `feed:${topicName(this.options.kafka, EVENTS_TOPIC)}`;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.state = 'starting';
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    this.state = 'stopped';
+  }
+
+  status(): FeedRelayStatus {
+    return {
+      state: this.state,
+      status: this.statusLane.snapshot(),
+      ...(this.options.log ? { events: { ...this.eventsLane.snapshot(), position: { ...this.eventsPosition } } } : {}),
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+    };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        await this.connectLockClient();
+        const { rows } = await this.lockClient!.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [RELAY_LOCK]);
+        if (!rows[0]?.locked) {
+          if (this.state !== 'standby') this.logger.info({}, 'feed relay: another relay is active; standing by');
+          this.state = 'standby';
+          failures = 0;
+          await this.sleep(this.options.standbyRetryMs ?? 1000);
+          continue;
+        }
+        this.state = 'active';
+        this.logger.info({ brokers: this.options.kafka.brokers }, 'feed relay: active');
+        failures = 0;
+        await this.publishWhileActive();
+      } catch (error) {
+        failures++;
+        this.lastError = errorMessage(error);
+        this.lastErrorAt = new Date();
+        const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), this.options.maxBackoffMs ?? 30_000);
+        this.logger.error({ err: this.lastError, retryInMs: backoff }, 'feed relay failed; reconnecting');
+        await this.closeLockClient();
+        if (this.state === 'active') this.state = 'starting';
+        await this.sleep(backoff);
+      }
+    }
+    await this.resetProducer();
+    await this.closeLockClient();
+  }
+
+  private async connectLockClient(): Promise<void> {
+    if (this.lockClient && !this.lockLost) return;
+    await this.closeLockClient();
+    const client = new Client({ ...this.options.pool.options, application_name: 'claim-ledger-feed-relay' });
+    this.lockLost = false;
+    client.on('error', (error) => {
+      this.lockLost = true;
+      this.lastError = `lock connection lost: ${error.message}`;
+      this.lastErrorAt = new Date();
+      this.wake?.();
+    });
+    client.on('notification', () => {
+      this.notifications++;
+      this.wake?.();
+    });
+    await client.connect();
+    this.lockClient = client;
+  }
+
+  private async closeLockClient(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    // Ending the session releases the advisory lock.
+    await client?.end().catch(() => undefined);
+  }
+
+  private async publishWhileActive(): Promise<void> {
+    const db = this.lockClient!;
+    for (const channel of NOTIFY_CHANNELS) await db.query(`LISTEN ${channel}`);
+    if (this.options.log) this.eventsPosition = await this.loadEventsCheckpoint(db);
+    const batchSize = this.options.batchSize ?? 500;
+    const maxBackoffMs = this.options.maxBackoffMs ?? 30_000;
+
+    while (this.running) {
+      if (this.lockLost) throw new LockLost(this.lastError ?? 'lock connection lost');
+      const before = this.notifications;
+      let worked = false;
+      let heldBack = false;
+
+      if (Date.now() >= this.statusLane.retryAt) {
+        try {
+          const rows = await readPendingOutbox(db, batchSize);
+          if (rows.length > 0) {
+            const producer = await this.connectedProducer();
+            await producer.sendBatch({
+              acks: -1,
+              topicMessages: groupByTopic(
+                rows.map((row) => ({
+                  topic: topicName(this.options.kafka, row.topic),
+                  message: toCloudEventKafkaMessage(row.key, { id: row.id, type: row.type, subject: row.subject, time: row.occurredAt }, row.payload),
+                })),
+              ),
+            });
+            await markPublished(db, rows.map((row) => row.position.globalPosition));
+            this.statusLane.succeeded(rows.length);
+            worked = true;
+          } else {
+            this.statusLane.succeeded(0);
+            heldBack = await hasHeldBackPending(db);
+          }
+        } catch (error) {
+          await this.onLaneFailure(this.statusLane, 'status', error, maxBackoffMs);
+        }
+      }
+
+      if (this.options.log && Date.now() >= this.eventsLane.retryAt) {
+        try {
+          const published = await this.publishEvents(db, batchSize);
+          if (published) worked = true;
+          this.eventsLane.failedAttempts = 0;
+          this.eventsLane.retryAt = 0;
+        } catch (error) {
+          await this.onLaneFailure(this.eventsLane, 'events', error, maxBackoffMs);
+          await db
+            .query('UPDATE subscription_checkpoints SET last_error = $2, failed_attempts = $3, updated_at = now() WHERE name = $1', [
+              this.eventsCheckpointName,
+              this.eventsLane.lastError,
+              this.eventsLane.failedAttempts,
+            ])
+            .catch(() => undefined);
+        }
+      }
+
+      if (worked || this.notifications !== before) continue;
+      const now = Date.now();
+      const retryAts = [this.statusLane.retryAt, this.eventsLane.retryAt].filter((at) => at > now);
+      let wait = heldBack ? HELD_BACK_POLL_MS : (this.options.pollIntervalMs ?? 1000);
+      if (retryAts.length) wait = Math.min(wait, Math.min(...retryAts) - now);
+      await this.sleep(Math.max(wait, 1));
+    }
+  }
+
+  /** Publishes the next batch of domain events; true when it moved the checkpoint. */
+  private async publishEvents(db: Client, batchSize: number): Promise<boolean> {
+    const { events } = await this.options.log!.readAll({ after: this.eventsPosition, limit: batchSize }, db);
+    if (events.length === 0) return false;
+    const messages = events.filter(isDomainEvent).map((event) => {
+      const message = toDomainEventMessage(event);
+      return {
+        topic: topicName(this.options.kafka, EVENTS_TOPIC),
+        message: toCloudEventKafkaMessage(message.subject, { id: message.id, type: domainEventCloudEventType(message), subject: message.subject, time: message.recordedAt }, message),
+      };
+    });
+    if (messages.length > 0) {
+      const producer = await this.connectedProducer();
+      await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
+    }
+    const last = events[events.length - 1];
+    const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
+    await db.query(
+      `UPDATE subscription_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now(), last_error = NULL, failed_attempts = 0
+        WHERE name = $1`,
+      [this.eventsCheckpointName, next.transactionId, next.globalPosition],
+    );
+    this.eventsPosition = next;
+    this.eventsLane.succeeded(messages.length);
+    return true;
+  }
+
+  private async loadEventsCheckpoint(db: Client): Promise<LogPosition> {
+    await db.query(
+      `INSERT INTO subscription_checkpoints (name, transaction_id, global_position) VALUES ($1, '0'::xid8, 0) ON CONFLICT (name) DO NOTHING`,
+      [this.eventsCheckpointName],
+    );
+    const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
+      'SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE name = $1',
+      [this.eventsCheckpointName],
+    );
+    return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  }
+
+  private async onLaneFailure(lane: LaneState, name: string, error: unknown, maxBackoffMs: number): Promise<void> {
+    if (this.lockLost) throw new LockLost(this.lastError ?? 'lock connection lost');
+    const backoff = lane.failed(error, maxBackoffMs);
+    this.logger.error({ lane: name, err: lane.lastError, failedAttempts: lane.failedAttempts, retryInMs: backoff }, 'feed relay: publishing failed; retrying the same messages');
+    // A failed send may leave the idempotent producer's sequence numbers unknown: start a fresh producer.
+    await this.resetProducer();
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    try {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const created = await ensureFeedTopics(admin, this.options.kafka);
+        if (created.length) this.logger.info({ topics: created }, 'feed relay: created topics');
+      } finally {
+        await admin.disconnect();
+      }
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    return producer;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+const groupByTopic = (items: Array<{ topic: string; message: Message }>) => {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of items) {
+    const messages = byTopic.get(topic) ?? [];
+    messages.push(message);
+    byTopic.set(topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+};
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

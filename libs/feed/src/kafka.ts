@@ -1,0 +1,95 @@
+import { type Admin, Kafka, type logCreator, logLevel, type ITopicConfig } from 'kafkajs';
+import type { FeedLogger } from './feed.logger';
+import { EVENTS_TOPIC, STATUS_TOPIC } from './feed.topics';
+
+export interface FeedKafkaConfig {
+  /** `host:port` list. */
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every topic name (tests isolate themselves with it). Default empty. */
+  topicPrefix?: string;
+  statusPartitions?: number;
+  eventsPartitions?: number;
+  /** -1 (default) takes the broker's default replication factor. */
+  replicationFactor?: number;
+}
+
+/** Parses `KAFKA_BROKERS` (`host:port[,host:port...]`); undefined when unset or empty. */
+export const parseBrokers = (value: string | undefined): string[] | undefined => {
+  const brokers = (value ?? '').split(',').map((broker) => broker.trim()).filter(Boolean);
+  return brokers.length ? brokers : undefined;
+};
+
+const IDEMPOTENT_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/**
+ * kafkajs logs at INFO for every connection and group event: route only WARN and ERROR to our logger,
+ * as structured fields.
+ */
+export const kafkaLogCreator =
+  (logger: FeedLogger): logCreator =>
+  () =>
+  ({ namespace, level, log }) => {
+    const { message, timestamp: _timestamp, logger: _name, ...fields } = log as { message: string; timestamp: string; logger?: string };
+    // After a failed send the relay replaces its producer (a new producer id) and resends: duplicates are
+    // accepted and carry the same ce_id, so kafkajs's warning about bounded idempotent retries is noise here.
+    if (message === IDEMPOTENT_RETRIES_WARNING) return;
+    const entry = { component: 'kafkajs', namespace, ...fields };
+    if (level === logLevel.ERROR) logger.error(entry, message);
+    else if (level === logLevel.WARN) logger.warn(entry, message);
+  };
+
+/** A kafkajs client whose logs go to the application's logger at warn level and above. */
+export const createKafka = (config: FeedKafkaConfig, logger: FeedLogger): Kafka =>
+  new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    connectionTimeout: 3000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 5 },
+  });
+
+/** The physical name of a logical topic. */
+export const topicName = (config: Pick<FeedKafkaConfig, 'topicPrefix'>, logical: string): string => `${config.topicPrefix ?? ''}${logical}`;
+
+// Seven days: every status change stays readable that long; after that compaction keeps the latest per claim.
+const COMPACTION_LAG_MS = String(7 * 24 * 3600 * 1000);
+
+/** Topic specs: the status topic is compacted by claim id (a new consumer bootstraps every claim's latest status). */
+export const feedTopicSpecs = (config: FeedKafkaConfig): ITopicConfig[] => [
+  {
+    topic: topicName(config, STATUS_TOPIC),
+    numPartitions: config.statusPartitions ?? 6,
+    replicationFactor: config.replicationFactor ?? -1,
+    configEntries: [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'min.compaction.lag.ms', value: COMPACTION_LAG_MS },
+    ],
+  },
+  {
+    topic: topicName(config, EVENTS_TOPIC),
+    numPartitions: config.eventsPartitions ?? 6,
+    replicationFactor: config.replicationFactor ?? -1,
+    // A replica of the event log: kept as long as the log.
+    configEntries: [
+      { name: 'cleanup.policy', value: 'delete' },
+      { name: 'retention.ms', value: '-1' },
+    ],
+  },
+];
+
+/** Creates the feed topics that do not exist yet (existing ones are left as they are). */
+export const ensureFeedTopics = async (admin: Admin, config: FeedKafkaConfig): Promise<string[]> => {
+  const existing = new Set(await admin.listTopics());
+  const missing = feedTopicSpecs(config).filter((spec) => !existing.has(spec.topic));
+  if (missing.length === 0) return [];
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another relay created them between our list and our create.
+    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  }
+  return missing.map((spec) => spec.topic);
+};

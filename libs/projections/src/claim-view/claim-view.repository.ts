@@ -1,0 +1,157 @@
+import type { ClaimListQuery } from '@claims/contracts';
+import { normaliseName, type ClaimAssessment, type OnRecordClaim } from '@claims/domain';
+import type { Queryable } from '@claims/event-store';
+import { actorKeysOf, sourceIdsOf, type ClaimView } from './claim-view.projection';
+
+interface ClaimViewRow {
+  claim_id: string;
+  version: number;
+  position: string;
+  updated_at: Date;
+  claim: OnRecordClaim;
+  assessment: ClaimAssessment;
+}
+
+const VIEW_COLUMNS = 'claim_id, version, position, updated_at, claim, assessment';
+
+const fromRow = (row: ClaimViewRow): ClaimView => ({
+  claimId: row.claim_id,
+  version: row.version,
+  position: Number(row.position),
+  updatedAt: row.updated_at.toISOString(),
+  claim: row.claim,
+  assessment: row.assessment,
+});
+
+/** Upserts the claim's row and links it to every source it names (for re-assessment on re-grades). */
+export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<void> => {
+  const { claim, assessment } = view;
+  await db.query(
+    `INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
+       credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
+       occurred_end, statement, asserted_at, updated_at, claim, assessment)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+     ON CONFLICT (claim_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
+       status = EXCLUDED.status, computed_status = EXCLUDED.computed_status, verdict = EXCLUDED.verdict,
+       confidence = EXCLUDED.confidence, band = EXCLUDED.band, credibility_rating = EXCLUDED.credibility_rating,
+       model_version = EXCLUDED.model_version, merged_into = EXCLUDED.merged_into, category = EXCLUDED.category,
+       country = EXCLUDED.country, country_key = EXCLUDED.country_key, actor_keys = EXCLUDED.actor_keys,
+       occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
+       statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
+       claim = EXCLUDED.claim, assessment = EXCLUDED.assessment`,
+    [
+      view.claimId,
+      view.version,
+      view.position,
+      assessment.publishedStatus,
+      assessment.computedStatus,
+      assessment.verdict,
+      assessment.confidence,
+      assessment.band,
+      assessment.credibilityRating,
+      assessment.modelVersion,
+      claim.mergedInto ?? null,
+      claim.category,
+      claim.location.country,
+      normaliseName(claim.location.country),
+      actorKeysOf(claim),
+      claim.occurred.start,
+      claim.occurred.end ?? claim.occurred.start,
+      claim.statement,
+      claim.assertedAt,
+      view.updatedAt,
+      JSON.stringify(claim),
+      JSON.stringify(assessment),
+    ],
+  );
+  await db.query(
+    `INSERT INTO claim_sources (source_id, claim_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+    [sourceIdsOf(claim), view.claimId],
+  );
+};
+
+export const findClaimView = async (db: Queryable, claimId: string): Promise<ClaimView | undefined> => {
+  const { rows } = await db.query<ClaimViewRow>(`SELECT ${VIEW_COLUMNS} FROM claim_view WHERE claim_id = $1`, [claimId]);
+  return rows[0] && fromRow(rows[0]);
+};
+
+/** Ids of the claims a source reported on or was relayed on, in id order. */
+export const claimIdsOfSource = async (db: Queryable, sourceId: string): Promise<string[]> => {
+  const { rows } = await db.query<{ claim_id: string }>(
+    'SELECT claim_id FROM claim_sources WHERE source_id = $1 ORDER BY claim_id',
+    [sourceId],
+  );
+  return rows.map((row) => row.claim_id);
+};
+
+/** Claims a source reported on, most recently asserted first (at most `limit`). */
+export const claimViewsOfSource = async (db: Queryable, sourceId: string, limit = 500): Promise<ClaimView[]> => {
+  const { rows } = await db.query<ClaimViewRow>(
+    `SELECT ${VIEW_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ')}
+       FROM claim_sources l JOIN claim_view c ON c.claim_id = l.claim_id
+      WHERE l.source_id = $1 ORDER BY c.asserted_at DESC, c.claim_id DESC LIMIT $2`,
+    [sourceId, limit],
+  );
+  return rows.map(fromRow);
+};
+
+/** Keyset cursor: the sort key of the last row of a page. */
+interface ClaimCursor {
+  assertedAt: string;
+  claimId: string;
+}
+
+export const encodeClaimCursor = (cursor: ClaimCursor): string =>
+  Buffer.from(JSON.stringify([cursor.assertedAt, cursor.claimId])).toString('base64url');
+
+/** Undefined for anything that is not a cursor this code produced. */
+export const decodeClaimCursor = (cursor: string): ClaimCursor | undefined => {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [assertedAt, claimId] = decoded as unknown[];
+    if (typeof assertedAt !== 'string' || Number.isNaN(Date.parse(assertedAt)) || typeof claimId !== 'string') return undefined;
+    return { assertedAt, claimId };
+  } catch {
+    return undefined;
+  }
+};
+
+export type ClaimFilters = Omit<ClaimListQuery, 'cursor'> & { after?: ClaimCursor };
+
+/** One page of claims matching every given filter, most recently asserted first. */
+export const listClaimViews = async (
+  db: Queryable,
+  filters: ClaimFilters,
+): Promise<{ items: ClaimView[]; next?: ClaimCursor }> => {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const where = (sql: (parameter: string) => string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql(`$${values.length}`));
+  };
+  if (filters.status) where((p) => `status = ${p}`, filters.status);
+  if (filters.category) where((p) => `category = ${p}`, filters.category);
+  if (filters.country) where((p) => `country_key = ${p}`, normaliseName(filters.country));
+  if (filters.actor) where((p) => `actor_keys @> ARRAY[${p}::text]`, normaliseName(filters.actor));
+  if (filters.from) where((p) => `occurred_end >= ${p}::date`, filters.from);
+  if (filters.to) where((p) => `occurred_start <= ${p}::date`, filters.to);
+  if (filters.q) where((p) => `search @@ websearch_to_tsquery('english', ${p})`, filters.q);
+  if (filters.after) {
+    values.push(filters.after.assertedAt, filters.after.claimId);
+    conditions.push(`(asserted_at, claim_id) < ($${values.length - 1}::timestamptz, $${values.length})`);
+  }
+  values.push(filters.limit + 1);
+  const { rows } = await db.query<ClaimViewRow & { asserted_at: Date }>(
+    `SELECT ${VIEW_COLUMNS}, asserted_at FROM claim_view
+      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY asserted_at DESC, claim_id DESC LIMIT $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(fromRow),
+    ...(rows.length > filters.limit && last ? { next: { assertedAt: last.asserted_at.toISOString(), claimId: last.claim_id } } : {}),
+  };
+};

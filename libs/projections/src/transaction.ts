@@ -1,0 +1,41 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Runs `work` in one transaction on its own connection: committed when it resolves, rolled back when it
+ * throws (the error propagates unchanged).
+ */
+export const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};
+
+// Lock order, for every writer of the projections (API commands, a rebuild): the source catalogue lock
+// first, then claim locks in ascending id order. One order means no deadlock.
+const CATALOGUE_LOCK = 'claim-ledger:source-catalogue';
+
+/**
+ * Claim writers share the catalogue; source writers take it alone. So a claim is never assessed against a
+ * source snapshot that a concurrent re-grade is replacing, and a re-grade sees every claim linked to the
+ * source, including one a report is being added to right now.
+ */
+export const lockSourceCatalogue = async (client: PoolClient, mode: 'shared' | 'exclusive'): Promise<void> => {
+  const lock = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  await client.query(`SELECT ${lock}(hashtextextended($1, 0))`, [CATALOGUE_LOCK]);
+};
+
+/** Serialises writers of the same claims until the transaction ends; takes the locks in a fixed order. */
+export const lockClaims = async (client: PoolClient, claimIds: readonly string[]): Promise<void> => {
+  for (const claimId of [...new Set(claimIds)].sort()) {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claim-ledger:claim:${claimId}`]);
+  }
+};

@@ -1,0 +1,167 @@
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { ClaimStatusChangedV1, StatusFeedPageV1 } from '@claims/contracts';
+import { PgEventStore } from '@claims/event-store';
+import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { AppModule } from '../../apps/api/src/app.module';
+import { createApiApp } from '../../apps/api/src/http/configure-http';
+import { assessed, ScriptedProjection } from './feed-test-kit';
+import { SseConnection } from './sse-client';
+
+const BANDS = ['almost_no_chance', 'very_unlikely', 'unlikely', 'roughly_even_chance', 'likely', 'very_likely', 'almost_certain'] as const;
+
+describe('the HTTP status feed (no broker: relay off)', () => {
+  let db: TestDatabase;
+  let store: PgEventStore;
+  let app: INestApplication;
+  let base: string;
+  let projection: ScriptedProjection;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PgEventStore({ pool: db.pool });
+    const root = AppModule.create({ url: db.url, pool: db.pool, description: 'test', close: async () => undefined }, store, { heartbeatMs: 300, pollIntervalMs: 200 });
+    app = await createApiApp(root, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    projection = new ScriptedProjection(db.pool);
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    await db.drop();
+  });
+
+  /** Writes `count` changes for one claim (each moves the band, so each is a change). */
+  const writeChanges = async (claimId: string, count: number, offset = 0): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let index = 0; index < count; index++) {
+      ids.push(...(await projection.step([[claimId, assessed('unverified', 6, 0.5, BANDS[(offset + index) % BANDS.length])]])));
+    }
+    return ids;
+  };
+
+  const allIds = async (): Promise<string[]> => (await db.pool.query('SELECT message_id FROM feed_outbox ORDER BY transaction_id, id')).rows.map((row) => row.message_id);
+
+  it('streams every change exactly once to a client that disconnects and resumes with Last-Event-ID, while writers commit out of order', async () => {
+    const claimId = `claim-sse-${randomUUID().slice(0, 8)}`;
+    await writeChanges(claimId, 5);
+
+    const received: Array<{ id: string; messageId: string }> = [];
+    const take = (connection: SseConnection, from: number) =>
+      connection.events.slice(from).map((event) => ({ id: event.id!, messageId: ClaimStatusChangedV1.parse(JSON.parse(event.data)).id }));
+
+    const first = await SseConnection.open(`${base}/feeds/status-changes`);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^text\/event-stream/);
+    await first.waitFor((connection) => connection.events.length >= 3);
+    expect(first.events[0].event).toBe('claim.status-changed.v1');
+
+    // A transaction that started earlier commits after later ones: the stream must neither skip it nor reorder.
+    const slow = await db.pool.connect();
+    await slow.query('BEGIN');
+    await slow.query('SELECT pg_current_xact_id()');
+    const writers = writeChanges(claimId, 6, 5);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.close();
+    received.push(...take(first, 0));
+    const lastId = received.at(-1)!.id;
+    await writers;
+    await slow.query(
+      `INSERT INTO feed_outbox (message_id, topic, message_key, message_type, subject, payload, occurred_at)
+       SELECT $1::uuid, topic, message_key, message_type, subject, jsonb_set(payload, '{id}', to_jsonb($1::text)), occurred_at FROM feed_outbox LIMIT 1`,
+      [randomUUID()],
+    );
+    await slow.query('COMMIT');
+    slow.release();
+    await writeChanges(claimId, 2, 11);
+
+    const expected = await allIds();
+    const resumed = await SseConnection.open(`${base}/feeds/status-changes`, { 'Last-Event-ID': lastId });
+    try {
+      await resumed.waitFor(() => received.length + resumed.events.length >= expected.length, 30_000, `${expected.length} events in all`);
+      received.push(...take(resumed, 0));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(resumed.events.length + received.length - take(resumed, 0).length).toBe(expected.length);
+      expect(received.map((event) => event.messageId)).toEqual(expected);
+      const ids = received.map((event) => event.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it('sends heartbeats on an idle stream and wakes on new changes', async () => {
+    const connection = await SseConnection.open(`${base}/feeds/status-changes?from=now`);
+    try {
+      await connection.waitFor((c) => c.comments.some((comment) => comment.startsWith('heartbeat')), 5000, 'a heartbeat');
+      expect(connection.events).toHaveLength(0);
+      const [id] = await writeChanges(`claim-live-${randomUUID().slice(0, 8)}`, 1);
+      await connection.waitFor((c) => c.events.length === 1, 5000, 'the live change');
+      expect(JSON.parse(connection.events[0].data).id).toBe(id);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('filters by status and claim', async () => {
+    const claimId = `claim-filter-${randomUUID().slice(0, 8)}`;
+    await projection.step([[claimId, assessed('unverified', 6, 0.5, 'roughly_even_chance')]]);
+    const [contested] = await projection.step([[claimId, assessed('contested', 4, 0.45, 'roughly_even_chance')]]);
+    await projection.step([[`${claimId}-other`, assessed('contested', 4, 0.45, 'roughly_even_chance')]]);
+    const connection = await SseConnection.open(`${base}/feeds/status-changes?status=contested,disputed&claim=${claimId}`);
+    try {
+      await connection.waitFor((c) => c.events.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(connection.events.map((event) => JSON.parse(event.data).id)).toEqual([contested]);
+    } finally {
+      connection.close();
+    }
+    const page = await request(app.getHttpServer()).get(`/feeds/status-changes/page?status=contested&claim=${claimId}`);
+    expect(page.body.items.map((item: { message: { id: string } }) => item.message.id)).toEqual([contested]);
+  });
+
+  it('serves the same feed as pages of JSON for pollers', async () => {
+    const items: string[] = [];
+    let after: string | undefined;
+    for (let guard = 0; guard < 100; guard++) {
+      const response = await request(app.getHttpServer())
+        .get('/feeds/status-changes/page')
+        .query({ limit: 4, ...(after ? { after } : {}) });
+      expect(response.status).toBe(200);
+      const page = StatusFeedPageV1.parse(response.body);
+      items.push(...page.items.map((item) => item.message.id));
+      if (page.next === after && !page.hasMore) break;
+      after = page.next;
+      if (!page.hasMore) {
+        const again = StatusFeedPageV1.parse((await request(app.getHttpServer()).get('/feeds/status-changes/page').query({ after })).body);
+        expect(again).toEqual({ items: [], next: after, hasMore: false });
+        break;
+      }
+    }
+    expect(items).toEqual(await allIds());
+  });
+
+  it('answers a bad cursor with a 400 problem', async () => {
+    const response = await request(app.getHttpServer()).get('/feeds/status-changes').set('Last-Event-ID', 'yesterday');
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'INVALID_CURSOR', field: 'header.last-event-id' });
+    const page = await request(app.getHttpServer()).get('/feeds/status-changes/page?after=nope&limit=0');
+    expect(page.status).toBe(400);
+  });
+
+  it('reports the outbox in /health, with the relay off when no broker is configured', async () => {
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body.feed).toMatchObject({ relay: { state: 'off' }, outbox: { pending: expect.any(Number) } });
+    expect(response.body.feed.outbox.pending).toBe((await allIds()).length);
+  });
+
+  it('documents both feed routes in the OpenAPI document', async () => {
+    const response = await request(app.getHttpServer()).get('/openapi.json');
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/feeds/status-changes', '/feeds/status-changes/page']));
+  });
+});
