@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+/** `npm start` as a newcomer runs it: no DATABASE_URL, no KAFKA_BROKERS, a data folder of its own. */
+const startService = (dataDir: string, port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } => {
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.KAFKA_BROKERS;
+  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('claim-ledger is running')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)));
+  });
+  return { child, output: () => output, ready };
+};
+
+const stopService = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm, node and the embedded PostgreSQL
+  await exited;
+};
+
+const json = async (url: string, init?: RequestInit) => {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  return { status: response.status, body: await response.json(), text: '' };
+};
+
+describe('npm start (embedded PostgreSQL, nothing configured)', () => {
+  let dataDir: string;
+  let parent: string;
+
+  beforeAll(() => {
+    parent = mkdtempSync(path.join(tmpdir(), 'claim-ledger-start-'));
+    chmodSync(parent, 0o755); // as root, the embedded server runs as the postgres user
+    dataDir = path.join(parent, 'data');
+  });
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('serves /docs and accepts a claim on an empty data folder; a restart keeps the data', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = startService(dataDir, port);
+    let claimId: string;
+    try {
+      await first.ready;
+      expect(first.output()).toContain(`docs:     http://localhost:${port}/docs`);
+      expect(first.output()).toMatch(/database: embedded PostgreSQL in .*data\/postgres/);
+
+      const docs = await fetch(`${base}/docs`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('/openapi.json');
+      expect((await json(`${base}/openapi.json`)).body.paths['/claims']).toBeDefined();
+
+      const source = await json(`${base}/sources`, { method: 'POST', body: JSON.stringify({ name: 'Menastream', kind: 'social_media_account', reliability: 'C' }) });
+      expect(source.status).toBe(201);
+      const claim = await json(`${base}/claims`, {
+        method: 'POST',
+        body: JSON.stringify({
+          statement: 'JNIM attacked the vacated MINUSMA base at Aguelhok',
+          category: 'attack',
+          actors: [{ name: 'JNIM', role: 'perpetrator' }],
+          location: { placeName: 'Aguelhok', adminRegion: 'Kidal', country: 'Mali', precision: 'locality' },
+          occurred: { start: '2023-08-25', precision: 'day' },
+          report: { sourceId: source.body.id, publishedAt: '2023-08-25T12:00:00Z', url: 'https://example.org/aguelhok' },
+        }),
+      });
+      expect(claim.status).toBe(201);
+      claimId = claim.body.id;
+    } finally {
+      await stopService(first.child);
+    }
+
+    const second = startService(dataDir, port);
+    try {
+      await second.ready;
+      const again = await json(`${base}/claims/${claimId}`);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: claimId, statement: 'JNIM attacked the vacated MINUSMA base at Aguelhok' });
+      const health = await json(`${base}/health`);
+      expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
+    } finally {
+      await stopService(second.child);
+    }
+  });
+});
