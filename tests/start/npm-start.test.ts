@@ -18,7 +18,7 @@ const freePort = (): Promise<number> =>
 
 /** `npm start` as a newcomer runs it: no DATABASE_URL, no KAFKA_BROKERS, a data folder of its own. */
 const startService = (dataDir: string, port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } => {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.KAFKA_BROKERS;
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -42,9 +42,10 @@ const stopService = async (child: ChildProcess): Promise<void> => {
   await exited;
 };
 
-const json = async (url: string, init?: RequestInit) => {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field below
+const json = async (url: string, init?: RequestInit): Promise<{ status: number; body: any }> => {
   const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
-  return { status: response.status, body: await response.json(), text: '' };
+  return { status: response.status, body: await response.json() };
 };
 
 describe('npm start (embedded PostgreSQL, nothing configured)', () => {

@@ -38,7 +38,10 @@ export interface RecordedEvent<Type extends string = string, Data extends object
   schemaVersion: number;
   data: Data;
   metadata: EventMetadata;
+  /** When the store accepted the event (the application server's clock, millisecond precision). */
   recordedAt: Date;
+  /** Hex SHA-256 chaining this event to the previous one of its stream (see event-hash.ts). */
+  hash: string;
 }
 
 /**

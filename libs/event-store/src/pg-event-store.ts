@@ -10,6 +10,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.types';
+import { contentHashOf } from './event-hash';
 import { LOG_START } from './log-position';
 import { APPENDED_CHANNEL, LogNotifier } from './log-notifier';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
@@ -35,16 +36,27 @@ export interface PgEventStoreOptions {
 
 // The whole happy path in one statement: find the stream's head, check the expectation, insert. When the
 // expectation fails nothing is inserted and the head comes back; unique indexes settle races between writers.
-const APPEND_SQL = `WITH head AS (
-    SELECT coalesce((SELECT e.stream_version FROM events e WHERE e.stream_id = $1 ORDER BY e.stream_version DESC LIMIT 1), 0) AS version
+const APPEND_SQL = `WITH RECURSIVE head AS (
+    SELECT coalesce(h.stream_version, 0) AS version, coalesce(h.hash, '\\x${'00'.repeat(32)}'::bytea) AS hash
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT e.stream_version, e.hash FROM events e WHERE e.stream_id = $1 ORDER BY e.stream_version DESC LIMIT 1) h ON true
+  ), batch AS (
+    SELECT n.ordinality AS ordinal, n.value FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n
+  ), chain AS (
+    SELECT b.ordinal, head.version + 1 AS version,
+           sha256(head.hash || int8send(head.version + 1) || decode(b.value->>'contentHash', 'hex')) AS hash, b.value
+      FROM head JOIN batch b ON b.ordinal = 1
+    UNION ALL
+    SELECT b.ordinal, c.version + 1, sha256(c.hash || int8send(c.version + 1) || decode(b.value->>'contentHash', 'hex')), b.value
+      FROM chain c JOIN batch b ON b.ordinal = c.ordinal + 1
   ), inserted AS (
-    INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-    SELECT $1, head.version + n.ordinality, (n.value->>'eventId')::uuid, n.value->>'type',
-           (n.value->>'schemaVersion')::int, n.value->'data', n.value->'metadata'
-      FROM head, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n
+    INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash)
+    SELECT $1, c.version, (c.value->>'eventId')::uuid, c.value->>'type', (c.value->>'schemaVersion')::int,
+           c.value->'data', c.value->'metadata', (c.value->>'recordedAt')::timestamptz, c.hash
+      FROM chain c, head
      WHERE CASE $3::text WHEN 'any' THEN true WHEN 'no_stream' THEN head.version = 0
                         WHEN 'stream_exists' THEN head.version > 0 ELSE head.version = $4::bigint END
-     ORDER BY n.ordinality
+     ORDER BY c.ordinal
     RETURNING global_position, transaction_id
   )
   SELECT (SELECT version FROM head) AS head_version,
@@ -62,7 +74,7 @@ const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.
    ORDER BY n.ordinality`;
 
 const EVENT_COLUMNS =
-  'global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at';
+  "global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, encode(hash, 'hex') AS hash";
 
 // The watermark: rows of transactions still running, or that started after the oldest running one, are not
 // read yet. Ordering by the full (transaction_id, global_position) key keeps the order fixed for all readers.
@@ -103,7 +115,8 @@ export class PgEventStore {
     if (events.length === 0) throw new InvalidAppend('events must not be empty');
     const expectedVersion = options.expectedVersion ?? 'any';
     const [kind, version] = toExpectation(expectedVersion);
-    const payload = JSON.stringify(events.map(toStoredShape));
+    const recordedAt = new Date();
+    const payload = JSON.stringify(events.map((event, index) => toStoredShape(streamId, recordedAt, event, index)));
     const db: Queryable = options.client ?? this.pool;
 
     for (let attempt = 1; ; attempt++) {
@@ -288,6 +301,7 @@ interface EventRow extends QueryResultRow {
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   recorded_at: Date;
+  hash: string;
 }
 
 const toExpectation = (expected: ExpectedVersion): [kind: string, version: number | null] => {
@@ -299,7 +313,7 @@ const toExpectation = (expected: ExpectedVersion): [kind: string, version: numbe
   throw new InvalidAppend(`unknown expectedVersion ${String(expected)}`);
 };
 
-const toStoredShape = (event: NewEvent, index: number) => {
+const toStoredShape = (streamId: string, recordedAt: Date, event: NewEvent, index: number) => {
   if (!UUID.test(event.eventId ?? '')) throw new InvalidAppend(`events[${index}].eventId must be a UUID`);
   if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppend(`events[${index}].type must be a non-empty string`);
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
@@ -307,7 +321,8 @@ const toStoredShape = (event: NewEvent, index: number) => {
   }
   const schemaVersion = event.schemaVersion ?? 1;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidAppend(`events[${index}].schemaVersion must be an integer >= 1`);
-  return { eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion, data: event.data, metadata: event.metadata ?? {} };
+  const content = { streamId, eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion, data: event.data, metadata: event.metadata ?? {}, recordedAt };
+  return { ...content, recordedAt: recordedAt.toISOString(), contentHash: contentHashOf(content).toString('hex') };
 };
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
@@ -321,6 +336,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   data: row.data,
   metadata: row.metadata,
   recordedAt: row.recorded_at,
+  hash: row.hash,
 });
 
 const isUniqueViolation = (error: unknown): error is Error & { code: string; constraint?: string } =>

@@ -16,6 +16,9 @@ CREATE TABLE events (
   data            jsonb       NOT NULL,
   metadata        jsonb       NOT NULL DEFAULT '{}'::jsonb,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
+  -- sha256(previous event's hash || stream_version as int8 || sha256(RFC 8785 canonical content)):
+  -- a hash chain per stream, so an edit, removal, insertion or swap behind the application's back shows.
+  hash            bytea       NOT NULL CHECK (octet_length(hash) = 32),
   -- The log order is the primary key: readers scan it, and no other index is needed for them.
   CONSTRAINT events_pkey PRIMARY KEY (transaction_id, global_position),
   CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version),
