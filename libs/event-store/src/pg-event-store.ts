@@ -165,6 +165,7 @@ export class PgEventStore {
     if (this.notifyTimer) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
+      if ((this.pool as Pool & { ending?: boolean }).ending) return;
       this.pool.query(`SELECT pg_notify('${APPENDED_CHANNEL}', '')`).catch((error: unknown) =>
         this.logger.warn({ err: String(error) }, 'event store: could not notify subscribers; they will poll'),
       );
