@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@claims/testing';
 
 /** Recomputes a stream's chain from its content alone, as an auditor's verifier would. */
 const recomputeChain = (events: RecordedEvent[]): string[] => {
-  let previous = GENESIS_HASH;
+  let previous: Buffer = GENESIS_HASH;
   return events.map((event) => {
     previous = chainHashOf(previous, event.streamVersion, contentHashOf(event));
     return previous.toString('hex');
