@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './databases';
 export * from './app-migrations';
+export * from './progress';

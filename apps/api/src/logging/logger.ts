@@ -2,7 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
 /** Structured JSON logs (one object per line) for the whole process. */
-export const createLogger = (level: string): Logger => pino({ level, base: { service: 'claim-ledger' } });
+export const createLogger = (level: string, fd: 1 | 2 = 1): Logger =>
+  pino({ level, base: { service: 'claim-ledger' } }, pino.destination({ fd, sync: false }));
 
 /** Routes NestJS's own log lines into the same JSON stream. */
 export class PinoNestLogger implements LoggerService {

@@ -1,0 +1,5 @@
+import type { CliCommand } from './cli-command';
+import { migrateCommand } from './migrate.command';
+
+/** Every CLI command. A new command group adds its list here. */
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand];
