@@ -1,6 +1,21 @@
+import type { ApiKeyRole } from '@claims/contracts';
+import { fixedApiKeySecret } from '../support/api-keys';
 import type { ApiTestApp } from './api-test-app';
 
-export const EDITOR = { 'X-Actor-Id': 'editor-amina', 'X-Actor-Name': 'Amina' };
+/** The keys every API test app has, one per role, with secrets known in advance (test data, not real keys). */
+export const TEST_KEY_SECRETS: Record<ApiKeyRole, { name: string; secret: string }> = {
+  editor: { name: 'Amina (editor)', secret: fixedApiKeySecret('e0', 'E') },
+  analyst: { name: 'Jules (analyst)', secret: fixedApiKeySecret('a0', 'A') },
+  auditor: { name: 'Ines (auditor)', secret: fixedApiKeySecret('ad', 'D') },
+  reader: { name: 'Rami (reader)', secret: fixedApiKeySecret('0d', 'R') },
+  feed: { name: 'partner feed', secret: fixedApiKeySecret('fe', 'F') },
+  admin: { name: 'key admin', secret: fixedApiKeySecret('ac', 'C') },
+};
+
+/** The editor's key, as recorded on events: `recordedBy` is its id, the metadata actor its id, name and role. */
+export const EDITOR_ACTOR = { id: '00000000-0000-4000-8000-0000000000e0', name: 'Amina (editor)', role: 'editor' };
+
+export const EDITOR = { Authorization: `Bearer ${TEST_KEY_SECRETS.editor.secret}` };
 
 export const registerSource = async (
   api: ApiTestApp,

@@ -1,4 +1,4 @@
-import { EDITOR, openClaim, openClaimBody, registerSource, report } from './api-fixtures';
+import { EDITOR, EDITOR_ACTOR, openClaim, openClaimBody, registerSource, report } from './api-fixtures';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 
 describe('re-grading a source over HTTP', () => {
@@ -32,8 +32,8 @@ describe('re-grading a source over HTTP', () => {
     expect(regraded.headers.etag).toBe('"2"');
     expect(regraded.body).toMatchObject({ reliability: 'E', version: 2 });
     expect(regraded.body.gradeHistory).toEqual([
-      { reliability: 'C', gradedBy: 'editor-amina', gradedAt: '2024-03-01T10:00:00.000Z' },
-      { reliability: 'E', previousReliability: 'C', reason: 'Ran three fabricated stories this year', gradedBy: 'editor-amina', gradedAt: '2024-03-01T11:00:00.000Z' },
+      { reliability: 'C', gradedBy: EDITOR_ACTOR.id, gradedAt: '2024-03-01T10:00:00.000Z' },
+      { reliability: 'E', previousReliability: 'C', reason: 'Ran three fabricated stories this year', gradedBy: EDITOR_ACTOR.id, gradedAt: '2024-03-01T11:00:00.000Z' },
     ]);
 
     const after = await Promise.all([corroborated, relayedOnly, unrelated].map(({ id }) => api.http().get(`/claims/${id}`).expect(200)));

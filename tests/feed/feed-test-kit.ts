@@ -55,6 +55,7 @@ export class ScriptedProjection {
           cause: {
             eventId: randomUUID(),
             eventType: 'ClaimCorroborated',
+            streamId: `claim-${claimId}`,
             streamVersion: (this.versions.get(claimId) ?? 0) + 1,
             position: { transactionId: rows[0].xid, globalPosition: fakePosition++ },
             recordedAt: new Date(),
@@ -92,14 +93,27 @@ export interface ReceivedMessage {
 export class TopicCollector {
   readonly messages: ReceivedMessage[] = [];
   private readonly consumer: Consumer;
+  private readonly kafka: Kafka;
   private readonly waiters = new Set<() => void>();
 
   constructor(brokers: string, private readonly topics: string[]) {
     const kafka = new Kafka({ clientId: 'claim-ledger-test-consumer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = kafka;
     this.consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 100, retry: { retries: 20 } });
   }
 
+  /** Starts once the topics exist (the relay creates them when it becomes active). */
   async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await eventually(async () => {
+        const existing = new Set(await admin.listTopics());
+        return this.topics.every((topic) => existing.has(topic));
+      }, 60_000, `topics ${this.topics.join(', ')} to exist`);
+    } finally {
+      await admin.disconnect();
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await this.consumer.run({
@@ -162,4 +176,11 @@ export const idsByKey = (messages: ReceivedMessage[]): Map<string, string[]> => 
     byKey.set(message.key, ids);
   }
   return byKey;
+};
+
+/** A logger that keeps its lines instead of printing them (outage tests log an error per retry by design). */
+export const recordingLogger = () => {
+  const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) => void lines.push({ level, message, fields });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 };

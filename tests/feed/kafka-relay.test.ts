@@ -6,7 +6,7 @@ import { ClaimStatusChangedV1, DomainEventMessageV1 } from '@claims/contracts';
 import { PgEventStore } from '@claims/event-store';
 import { EVENTS_TOPIC, FeedRelay, outboxBacklog, STATUS_TOPIC, topicName, type FeedKafkaConfig } from '@claims/feed';
 import { createTestDatabase, type TestDatabase } from '@claims/testing';
-import { assessed, eventually, idsByKey, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector, type ReceivedMessage } from './feed-test-kit';
+import { assessed, eventually, idsByKey, recordingLogger, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector, type ReceivedMessage } from './feed-test-kit';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ describe('the feed relay against a real Kafka broker', () => {
     store = new PgEventStore({ pool: db.pool });
     config = testFeedConfig();
     statusTopic = topicName(config, STATUS_TOPIC);
-    relay = new FeedRelay({ pool: db.pool, log: store, kafka: config, pollIntervalMs: 200 });
+    relay = new FeedRelay({ pool: db.pool, log: store, kafka: config, logger: recordingLogger(), pollIntervalMs: 200 });
     relay.start();
 
     // The script: three claims moving through statuses, confidence moves that stay in their band (no
@@ -155,7 +155,7 @@ describe('the feed relay against a real Kafka broker', () => {
   });
 
   it('runs one active relay per database: a second one stands by and takes over, with per-claim order intact', async () => {
-    const standby = new FeedRelay({ pool: db.pool, kafka: config, pollIntervalMs: 200, standbyRetryMs: 200 });
+    const standby = new FeedRelay({ pool: db.pool, kafka: config, logger: recordingLogger(), pollIntervalMs: 200, standbyRetryMs: 200 });
     standby.start();
     try {
       await eventually(async () => standby.status().state === 'standby', 10_000, 'the second relay to stand by');

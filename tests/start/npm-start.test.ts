@@ -48,6 +48,17 @@ const json = async (url: string, init?: RequestInit): Promise<{ status: number; 
   return { status: response.status, body: await response.json() };
 };
 
+/** Waits until the output matches, for what a banner prints after the ready line. */
+const waitForOutput = async (output: () => string, pattern: RegExp, timeoutMs = 5_000): Promise<RegExpMatchArray> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(output());
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`no ${pattern} in the output within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 describe('npm start (embedded PostgreSQL, nothing configured)', () => {
   let dataDir: string;
   let parent: string;
@@ -64,8 +75,19 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
     const base = `http://127.0.0.1:${port}`;
     const first = startService(dataDir, port);
     let claimId: string;
+    let adminKey: string;
+    let editor: Record<string, string>;
     try {
       await first.ready;
+      // The first start prints an admin key, once; it manages keys, so it makes an editor's key.
+      adminKey = (await waitForOutput(first.output, /admin key: (clk_[0-9a-f]{32}_[A-Za-z0-9_-]{43})\n/))[1];
+      expect(first.output()).toContain('save it now: it will not be shown again');
+      const admin = { Authorization: `Bearer ${adminKey}` };
+      expect((await json(`${base}/sources`, { method: 'POST', body: JSON.stringify({ name: 'x', kind: 'other' }) })).status).toBe(401);
+      expect((await json(`${base}/sources`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'x', kind: 'other' }) })).status).toBe(403);
+      const editorKey = await json(`${base}/admin/api-keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Amina', role: 'editor' }) });
+      expect(editorKey.status).toBe(201);
+      editor = { Authorization: `Bearer ${editorKey.body.secret}` };
       expect(first.output()).toContain(`docs:     http://localhost:${port}/docs`);
       expect(first.output()).toMatch(/database: embedded PostgreSQL in .*data\/postgres/);
 
@@ -74,10 +96,11 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
       expect(await docs.text()).toContain('/openapi.json');
       expect((await json(`${base}/openapi.json`)).body.paths['/claims']).toBeDefined();
 
-      const source = await json(`${base}/sources`, { method: 'POST', body: JSON.stringify({ name: 'Menastream', kind: 'social_media_account', reliability: 'C' }) });
+      const source = await json(`${base}/sources`, { method: 'POST', headers: editor, body: JSON.stringify({ name: 'Menastream', kind: 'social_media_account', reliability: 'C' }) });
       expect(source.status).toBe(201);
       const claim = await json(`${base}/claims`, {
         method: 'POST',
+        headers: editor,
         body: JSON.stringify({
           statement: 'JNIM attacked the vacated MINUSMA base at Aguelhok',
           category: 'attack',
@@ -96,11 +119,17 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
     const second = startService(dataDir, port);
     try {
       await second.ready;
-      const again = await json(`${base}/claims/${claimId}`);
+      const again = await json(`${base}/claims/${claimId}`, { headers: editor });
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ id: claimId, statement: 'JNIM attacked the vacated MINUSMA base at Aguelhok' });
       const health = await json(`${base}/health`);
       expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
+      // Keys survive the restart; no new admin key is made, and the first one is never printed again.
+      expect((await json(`${base}/admin/api-keys`, { headers: { Authorization: `Bearer ${adminKey}` } })).body.items).toHaveLength(2);
+      await waitForOutput(second.output, /feeds: .*\n/);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(second.output()).not.toContain('admin key:');
+      expect(second.output()).not.toContain(adminKey);
     } finally {
       await stopService(second.child);
     }

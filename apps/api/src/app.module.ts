@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { PgEventStore } from '@claims/event-store';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule, type AuthOptions } from './auth/auth.module';
 import type { Database } from './database/database';
 import { ClaimsModule } from './claims/claims.module';
 import { DatabaseModule } from './database/database.module';
@@ -12,11 +14,11 @@ import { SourcesModule } from './sources/sources.module';
 
 @Module({})
 export class AppModule {
-  /** `feeds.relay`: the feed relay this process runs, if any (its status shows in /health). */
-  static create(database: Database, eventStore: PgEventStore, feeds: FeedsOptions = {}): DynamicModule {
+  /** `feeds.relay`: the feed relay this process runs, if any (its status shows in /health). `auth`: rate limit and key cache. */
+  static create(database: Database, eventStore: PgEventStore, feeds: FeedsOptions = {}, auth: AuthOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore), CqrsModule.forRoot(), SourcesModule, ClaimsModule, FeedsModule.create(feeds)],
+      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore), CqrsModule.forRoot(), AuthModule.create(auth), SourcesModule, ClaimsModule, FeedsModule.create(feeds), AdminModule],
       controllers: [HealthController],
     };
   }

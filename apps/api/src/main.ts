@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { PgEventStore } from '@claims/event-store';
 import { AppModule } from './app.module';
+import { createFirstAdminKey } from './auth/first-admin-key';
 import { loadAppConfig } from './config/app-config';
 import { openDatabase } from './database/database';
 import { createFeedRelay } from './feeds/feed-relay.factory';
@@ -15,16 +16,28 @@ const main = async () => {
 
   const relay = createFeedRelay(config, database.pool, eventStore, logger);
 
-  const app = await createApiApp(AppModule.create(database, eventStore, { relay, heartbeatMs: config.FEED_HEARTBEAT_SECONDS * 1000 }), {
-    logger: new PinoNestLogger(logger),
-  });
+  // The embedded default is a fresh install: it hands out the first admin key. A deployment with its own
+  // database does so only when asked (BOOTSTRAP_ADMIN_KEY=true); usually it runs `npm run cli -- keys create`.
+  const firstAdminKey = !config.DATABASE_URL || config.BOOTSTRAP_ADMIN_KEY === 'true' ? await createFirstAdminKey(database.pool, eventStore, new Date()) : undefined;
+
+  const app = await createApiApp(
+    AppModule.create(database, eventStore, { relay, heartbeatMs: config.FEED_HEARTBEAT_SECONDS * 1000 }, {
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      keyCacheTtlMs: config.API_KEY_CACHE_SECONDS * 1000,
+    }),
+    { logger: new PinoNestLogger(logger) },
+  );
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
   relay?.start();
   const address = `http://localhost:${config.PORT}`;
   logger.info({ url: address, database: database.description }, 'claim-ledger API ready');
   const feed = relay ? `Kafka ${config.KAFKA_BROKERS} (relay in this process)` : config.KAFKA_BROKERS ? `Kafka ${config.KAFKA_BROKERS} (relay: apps/worker)` : 'outbox + HTTP feed only (KAFKA_BROKERS unset)';
-  console.log(`\nclaim-ledger is running\n  API:      ${address}\n  docs:     ${address}/docs\n  health:   ${address}/health\n  database: ${database.description}\n  feeds:    ${feed}\n`);
+  const keyLines = firstAdminKey
+    ? `\n  admin key: ${firstAdminKey.secret}\n             save it now: it will not be shown again. It only manages keys: create keys for people with\n             POST ${address}/admin/api-keys or \`npm run cli -- keys create --name <name> --role editor\`.\n`
+    : '';
+  console.log(`\nclaim-ledger is running\n  API:      ${address}\n  docs:     ${address}/docs\n  health:   ${address}/health\n  database: ${database.description}\n  feeds:    ${feed}\n${keyLines}`);
+  if (firstAdminKey) logger.info({ keyId: firstAdminKey.keyId }, 'first admin key created (its secret was printed once)');
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -10,3 +10,7 @@ export * from './claim/claim.state';
 export * from './claim/claim.decider';
 export * from './claim/claim.assessment.params';
 export * from './claim/claim.assessment';
+export * from './api-key/api-key.commands';
+export * from './api-key/api-key.errors';
+export * from './api-key/api-key.decider';
+export * from './api-key/api-key.permissions';

@@ -60,6 +60,8 @@ export interface AppendResult {
   lastPosition: LogPosition;
   /** False when every event id was already stored (a retried append): nothing new was written. */
   written: boolean;
+  /** When the events were recorded (for a retried append: when the first attempt recorded them). */
+  recordedAt: Date;
 }
 
 export interface ReadStreamOptions {

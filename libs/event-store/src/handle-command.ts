@@ -45,6 +45,8 @@ export interface HandleCommandResult<State, Event> {
   /** The state after the new events (the previous state when the decider decided nothing). */
   newState: State;
   newEvents: Event[];
+  /** The new events as appended, with their ids (empty when nothing was written). */
+  appendedEvents: NewEvent[];
   /** Stream version after the command: the ETag a client sends back as `If-Match`. */
   nextExpectedVersion: number;
   /** Undefined when the decider decided nothing (e.g. an identical retry), so nothing was written. */
@@ -71,7 +73,7 @@ export const handleCommand = async <State, Command, Event extends DecidedEvent>(
   const previousState = recorded.map(options.readEvent).reduce(decider.evolve, decider.initialState());
   const newEvents = decider.decide(command, previousState);
   if (newEvents.length === 0) {
-    return { streamId, previousState, newState: previousState, newEvents, nextExpectedVersion: currentVersion };
+    return { streamId, previousState, newState: previousState, newEvents, appendedEvents: [], nextExpectedVersion: currentVersion };
   }
   const newEventId = options.newEventId ?? randomUUID;
   const toAppend: NewEvent[] = newEvents.map((event) => ({
@@ -87,6 +89,7 @@ export const handleCommand = async <State, Command, Event extends DecidedEvent>(
     previousState,
     newState: newEvents.reduce(decider.evolve, previousState),
     newEvents,
+    appendedEvents: toAppend,
     nextExpectedVersion: appended.nextExpectedVersion,
     appended,
   };

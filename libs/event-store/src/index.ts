@@ -7,3 +7,6 @@ export * from './pg-event-store';
 export * from './subscription';
 export * from './migrate';
 export * from './handle-command';
+export * from './verify-log';
+export * from './checkpoints';
+export * from './import-export';

@@ -66,7 +66,7 @@ const APPEND_SQL = `WITH RECURSIVE head AS (
 
 // Only when the happy path wrote nothing: are these events already stored (a retry), or do their ids clash?
 // LATERAL ... LIMIT 1 keeps this an index lookup per event, whatever the planner thinks of the table's size.
-const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.stream_version, e.transaction_id::text AS transaction_id,
+const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.stream_version, e.transaction_id::text AS transaction_id, e.recorded_at,
          (e.stream_id = $1 AND e.event_type = n.value->>'type' AND e.schema_version = (n.value->>'schemaVersion')::int
            AND e.data = n.value->'data') AS same_content
     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n
@@ -130,6 +130,7 @@ export class PgEventStore {
             positions: row.positions.map(Number),
             lastPosition: { transactionId: row.transaction_id ?? '0', globalPosition: Number(row.positions[row.positions.length - 1]) },
             written: true,
+            recordedAt,
           };
         }
         const stored = await this.findStoredAppend(db, streamId, payload);
@@ -190,6 +191,7 @@ export class PgEventStore {
       positions,
       lastPosition: { transactionId: last.transaction_id ?? '0', globalPosition: Number(last.global_position) },
       written: false,
+      recordedAt: last.recorded_at ?? new Date(0),
     };
   }
 
@@ -289,6 +291,7 @@ interface StoredEventRow {
   stream_version: string | null;
   transaction_id: string | null;
   same_content: boolean | null;
+  recorded_at: Date | null;
 }
 
 interface EventRow extends QueryResultRow {

@@ -209,6 +209,8 @@ export class FeedRelay {
     if (this.options.log) this.eventsPosition = await this.loadEventsCheckpoint(db);
     const batchSize = this.options.batchSize ?? 500;
     const maxBackoffMs = this.options.maxBackoffMs ?? 30_000;
+    // Connect (and create the topics) before the first message needs it, so it does not wait for that.
+    await this.connectedProducer().catch((error) => this.onLaneFailure(this.statusLane, 'status', error, maxBackoffMs));
 
     while (this.running) {
       if (this.lockLost) throw new LockLost(this.lastError ?? 'lock connection lost');

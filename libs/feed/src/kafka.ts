@@ -22,22 +22,35 @@ export const parseBrokers = (value: string | undefined): string[] | undefined =>
 
 const IDEMPOTENT_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
+// While a broker is down kafkajs logs the same connection error on every retry; one line per message
+// text per interval is enough (the relay logs each failed attempt itself).
+const REPEAT_INTERVAL_MS = 10_000;
+
 /**
  * kafkajs logs at INFO for every connection and group event: route only WARN and ERROR to our logger,
- * as structured fields.
+ * as structured fields, and drop repeats of the same message within ten seconds.
  */
-export const kafkaLogCreator =
-  (logger: FeedLogger): logCreator =>
-  () =>
-  ({ namespace, level, log }) => {
-    const { message, timestamp: _timestamp, logger: _name, ...fields } = log as { message: string; timestamp: string; logger?: string };
-    // After a failed send the relay replaces its producer (a new producer id) and resends: duplicates are
-    // accepted and carry the same ce_id, so kafkajs's warning about bounded idempotent retries is noise here.
-    if (message === IDEMPOTENT_RETRIES_WARNING) return;
-    const entry = { component: 'kafkajs', namespace, ...fields };
-    if (level === logLevel.ERROR) logger.error(entry, message);
-    else if (level === logLevel.WARN) logger.warn(entry, message);
-  };
+export const kafkaLogCreator = (logger: FeedLogger): logCreator => {
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, logger: _name, stack: _stack, ...fields } = log as { message: string; timestamp: string; logger?: string; stack?: string };
+      // After a failed send the relay replaces its producer (a new producer id) and resends: duplicates are
+      // accepted and carry the same ce_id, so kafkajs's warning about bounded idempotent retries is noise here.
+      if (message === IDEMPOTENT_RETRIES_WARNING || level > logLevel.WARN) return;
+      const now = Date.now();
+      const previous = lastLogged.get(message);
+      if (previous && now - previous.at < REPEAT_INTERVAL_MS) {
+        previous.suppressed++;
+        return;
+      }
+      if (lastLogged.size > 1000) lastLogged.clear();
+      lastLogged.set(message, { at: now, suppressed: 0 });
+      const entry = { component: 'kafkajs', namespace, ...fields, ...(previous?.suppressed ? { repeatedSinceLastLine: previous.suppressed } : {}) };
+      if (level === logLevel.ERROR) logger.error(entry, message);
+      else logger.warn(entry, message);
+    };
+};
 
 /** A kafkajs client whose logs go to the application's logger at warn level and above. */
 export const createKafka = (config: FeedKafkaConfig, logger: FeedLogger): Kafka =>

@@ -23,7 +23,9 @@ export interface ClaimAssessmentChange {
   cause: {
     eventId: string;
     eventType: string;
-    /** The claim stream's version after the event. */
+    /** The causing event's stream (the claim's, or a source's for a re-grade). */
+    streamId: string;
+    /** That stream's version after the event. */
     streamVersion: number;
     /** The event's log position (`AppendResult.lastPosition.transactionId` and its `positions[i]`). */
     position: LogPosition;
@@ -75,6 +77,7 @@ export const toStatusChangedMessage = (change: ClaimAssessmentChange): ClaimStat
     cause: {
       eventId: change.cause.eventId.toLowerCase(),
       eventType: change.cause.eventType,
+      streamId: change.cause.streamId,
       streamVersion: change.cause.streamVersion,
       position: formatLogPosition(change.cause.position),
     },

@@ -72,3 +72,21 @@ const freePort = (): Promise<number> =>
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
     });
   });
+
+/**
+ * The embedded server another process (`npm start`) is running on `dataDir`, read from its `postmaster.pid`:
+ * a second server cannot start on the same folder, so tools such as the command line connect to that one.
+ */
+export const findRunningEmbeddedPostgres = async (dataDir: string): Promise<{ adminUrl: string; port: number } | undefined> => {
+  const { readFile } = await import('node:fs/promises');
+  const lines = await readFile(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').then((text) => text.split('\n'), () => undefined);
+  const pid = Number(lines?.[0]);
+  const port = Number(lines?.[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return { adminUrl: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port };
+};

@@ -7,3 +7,8 @@ export * from './source-view/source-view.projector';
 export * from './claim-view/claim-view.projection';
 export * from './claim-view/claim-view.repository';
 export * from './claim-view/claim-view.projector';
+export * from './claim-history/claim-history';
+export * from './claim-history/claim-history.loader';
+export * from './rebuild/replay-folds';
+export * from './rebuild/rebuild-tables';
+export * from './rebuild/rebuild';

@@ -23,6 +23,7 @@ import {
   type ClaimView,
   type ClaimViewChange,
 } from '@claims/projections';
+import { announceStatusChanges } from '../feeds/announce-status-changes';
 import { eventMetadataOf, type RequestContextValue } from '../http/request-context';
 
 /** Reads a command may need besides the claim's own stream, inside the command's transaction. */
@@ -86,6 +87,7 @@ export class ClaimWriter {
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
       });
+      await announceStatusChanges(client, [change], result);
       return { view: change.view, state, change };
     });
     // Appended inside our transaction: wake the log's subscribers once it is committed.

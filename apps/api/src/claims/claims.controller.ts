@@ -23,6 +23,7 @@ import {
 } from '@claims/contracts';
 import { ReportNotFound } from '@claims/domain';
 import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView } from '@claims/projections';
+import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { RequestContext, type RequestContextValue } from '../http/request-context';
@@ -64,6 +65,7 @@ export class ClaimsController {
     responses: { 201: ClaimResponse },
     problems: [409, 422],
   })
+  @RequirePermission('claims:open')
   async open(
     @Body(new ZodValidationPipe(OpenClaimRequest)) body: OpenClaimRequest,
     @RequestContext() context: RequestContextValue,
@@ -82,6 +84,7 @@ export class ClaimsController {
     query: ClaimListQuery,
     responses: { 200: ClaimListResponse },
   })
+  @RequirePermission('claims:read')
   async list(@Query(new ZodValidationPipe(ClaimListQuery)) query: ClaimListQuery): Promise<ClaimListResponse> {
     const { cursor, ...filters } = query;
     const after = cursor === undefined ? undefined : decodeClaimCursor(cursor);
@@ -103,6 +106,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404],
   })
+  @RequirePermission('claims:read')
   async get(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Res({ passthrough: true }) response: Response,
@@ -121,6 +125,7 @@ export class ClaimsController {
     responses: { 201: AddReportResponse },
     problems: [404, 409, 412, 422],
   })
+  @RequirePermission('claims:report')
   async addReport(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(AddReportRequest)) body: AddReportRequest,
@@ -136,6 +141,7 @@ export class ClaimsController {
 
   @Get(':claimId/reports/:reportId')
   @ApiOperation({ summary: 'One report on a claim', tags, params: ReportIdParams, responses: { 200: ClaimReportResponse }, problems: [404] })
+  @RequirePermission('claims:read')
   async getReport(
     @Param(new ZodValidationPipe(ReportIdParams)) { claimId, reportId }: ReportIdParams,
     @Res({ passthrough: true }) response: Response,
@@ -158,6 +164,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404, 409, 412],
   })
+  @RequirePermission('claims:report')
   async retractReport(
     @Param(new ZodValidationPipe(ReportIdParams)) { claimId, reportId }: ReportIdParams,
     @Body(new ZodValidationPipe(RetractReportRequest)) body: RetractReportRequest,
@@ -179,6 +186,7 @@ export class ClaimsController {
     responses: { 201: AttachEvidenceResponse },
     problems: [404, 409, 412],
   })
+  @RequirePermission('claims:evidence')
   async attachEvidence(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(AttachEvidenceRequest)) body: AttachEvidenceRequest,
@@ -193,6 +201,7 @@ export class ClaimsController {
 
   @Get(':claimId/evidence/:evidenceId')
   @ApiOperation({ summary: 'One piece of evidence on a claim', tags, params: EvidenceIdParams, responses: { 200: ClaimEvidenceResponse }, problems: [404] })
+  @RequirePermission('claims:read')
   async getEvidence(
     @Param(new ZodValidationPipe(EvidenceIdParams)) { claimId, evidenceId }: EvidenceIdParams,
     @Res({ passthrough: true }) response: Response,
@@ -215,6 +224,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404, 409, 412],
   })
+  @RequirePermission('claims:verdict')
   async issueVerdict(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(IssueVerdictRequest)) body: IssueVerdictRequest,
@@ -236,6 +246,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404, 409, 412],
   })
+  @RequirePermission('claims:verdict')
   async withdrawVerdict(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(WithdrawVerdictRequest)) body: WithdrawVerdictRequest,
@@ -257,6 +268,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404, 409, 412, 422],
   })
+  @RequirePermission('claims:merge')
   async merge(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(MergeClaimRequest)) body: MergeClaimRequest,
@@ -278,6 +290,7 @@ export class ClaimsController {
     responses: { 200: ClaimResponse },
     problems: [404, 409, 412],
   })
+  @RequirePermission('claims:amend')
   async amendStatement(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
     @Body(new ZodValidationPipe(AmendStatementRequest)) body: AmendStatementRequest,

@@ -1,51 +1,57 @@
 import 'reflect-metadata';
 import { loadAppConfig } from '../config/app-config';
-import { openDatabase, type Database } from '../database/database';
+import { type Database, openDatabase } from '../database/database';
 import { createLogger } from '../logging/logger';
 import type { CliCommand, CliContext } from './cli-command';
 import { CLI_COMMANDS } from './commands';
 
-// `npm run cli -- <command> [options]`: operations on the database the service uses
-// (DATABASE_URL, or the embedded PostgreSQL in DATA_DIR).
+const PROGRAM = 'npm run cli --';
 
-const usage = (commands: CliCommand[]): string =>
-  ['usage: npm run cli -- <command> [options]', '', 'commands:', ...commands.map((command) => `  ${command.path.join(' ').padEnd(28)} ${command.summary}`)].join('\n');
+const help = (commands: readonly CliCommand[]): string =>
+  [`usage: ${PROGRAM} <command> [options]`, '', ...commands.map((command) => `  ${[...command.path, command.usage ?? ''].join(' ').trimEnd()}\n      ${command.summary}`)].join('\n');
 
-const findCommand = (argv: string[]): { command: CliCommand; args: string[] } | undefined => {
-  const matches = CLI_COMMANDS.filter((command) => command.path.every((word, index) => argv[index] === word));
-  const command = matches.sort((a, b) => b.path.length - a.path.length)[0];
-  return command ? { command, args: argv.slice(command.path.length) } : undefined;
-};
+/** The command whose path is the longest prefix of the arguments. */
+const findCommand = (commands: readonly CliCommand[], argv: readonly string[]): CliCommand | undefined =>
+  [...commands].sort((a, b) => b.path.length - a.path.length).find((command) => command.path.every((word, index) => argv[index] === word));
 
-const main = async (): Promise<number> => {
-  const argv = process.argv.slice(2);
-  const found = findCommand(argv);
-  if (!found || argv.includes('--help') || argv.includes('-h')) {
-    const helpFor = found?.command.usage ? `${found.command.usage}\n` : usage(CLI_COMMANDS);
-    (found ? process.stdout : process.stderr).write(`${helpFor}\n`);
-    return found ? 0 : 2;
+/**
+ * `npm run cli -- <command> [options]`: one entry for every operator command (the list is in commands.ts).
+ * Results go to stdout; logs and progress to stderr. The database is opened only by commands that need it:
+ * DATABASE_URL, or the embedded PostgreSQL in DATA_DIR (the one `npm start` is running, else started here).
+ */
+const main = async (argv: string[]): Promise<number> => {
+  if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0])) {
+    process.stdout.write(`${help(CLI_COMMANDS)}\n`);
+    return argv.length === 0 ? 2 : 0;
   }
-  const config = loadAppConfig();
-  // Logs go to stderr at warn and above: stdout carries the command's own output (e.g. an export).
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', 2);
-  let database: Database | undefined;
+  const command = findCommand(CLI_COMMANDS, argv);
+  if (!command) {
+    process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${help(CLI_COMMANDS)}\n`);
+    return 2;
+  }
+  const config = loadAppConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const logger = createLogger(config.LOG_LEVEL, 2);
+  let opened: Promise<Database> | undefined;
   const context: CliContext = {
     config,
     logger,
-    database: async () => (database ??= await openDatabase(config, logger)),
-    print: (line) => process.stdout.write(`${line}\n`),
+    database: () => (opened ??= openDatabase(config, logger, { attachToRunning: true })),
+    print: (line) => void process.stdout.write(`${line}\n`),
   };
   try {
-    return (await found.command.run(found.args, context)) ?? 0;
+    return (await command.run(argv.slice(command.path.length), context)) ?? 0;
   } finally {
-    await database?.close();
+    if (opened) await (await opened).close();
+    logger.flush();
   }
 };
 
-main().then(
-  (code) => process.exit(code),
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    process.exitCode = error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number' ? error.exitCode : 1;
   },
 );

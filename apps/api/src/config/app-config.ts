@@ -7,6 +7,8 @@ export const AppConfigSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** When unset, an embedded PostgreSQL is started in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** The application's own login (a member of claim_ledger_app); unset: the DATABASE_URL session switches to that role. */
+  DATABASE_APP_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./.data'),
   /** Port of the embedded PostgreSQL; 0 picks a free one at each start. */
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -27,6 +29,12 @@ export const AppConfigSchema = z.object({
   FEED_RELAY: z.enum(['on', 'off']).default('on'),
   /** Seconds between SSE heartbeat comments on an idle stream. */
   FEED_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** Requests per minute per API key (token bucket, per process). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** How long an API key is cached: the longest a revocation made elsewhere (CLI, another process) takes to apply. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  /** With DATABASE_URL: create an admin key at start when no key exists yet (the embedded default always does). */
+  BOOTSTRAP_ADMIN_KEY: z.enum(['true', 'false']).default('false'),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema> & { dataDir: string };

@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { StatusFeedPageV1, StatusFeedQuery, StatusFeedStreamQuery } from '@claims/contracts';
 import { formatLogPosition, LOG_START, type LogPosition, parseLogPosition } from '@claims/event-store';
 import { OutboxNotifier, outboxHead, readStatusFeed, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC, type StatusFeedFilter } from '@claims/feed';
+import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -55,6 +56,7 @@ export class StatusFeedController {
     query: StatusFeedQuery,
     responses: { 200: StatusFeedPageV1 },
   })
+  @RequirePermission('feed:read')
   async page(@Query(new ZodValidationPipe(StatusFeedQuery)) query: StatusFeedQuery): Promise<StatusFeedPageV1> {
     const after = parseCursor(query.after, 'query.after');
     const page = await readStatusFeed(this.pool, { after, limit: query.limit, filter: toFilter(query) });
@@ -72,6 +74,7 @@ export class StatusFeedController {
     headers: { 'Last-Event-ID': 'Resume after this feed position (takes precedence over `after`)' },
     responses: { 200: null },
   })
+  @RequirePermission('feed:read')
   async stream(@Query(new ZodValidationPipe(StatusFeedStreamQuery)) query: StatusFeedStreamQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const lastEventId = request.headers['last-event-id'];
     let cursor =

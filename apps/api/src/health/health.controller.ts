@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Pool } from 'pg';
+import { Public } from '../auth/access.decorators';
 import { FeedHealth } from '../feeds/feed-health';
 
 interface SubscriptionHealth {
@@ -11,6 +12,7 @@ interface SubscriptionHealth {
 
 /** Liveness and readiness in one: PostgreSQL reachable, and how far each subscription trails the log. */
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
     private readonly pool: Pool,

@@ -3,6 +3,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
 import { ProblemDetailsSchema } from '@claims/contracts';
+import { Public } from '../auth/access.decorators';
+import { routeAccessOf } from '../auth/route-inventory';
 
 /** What a route documents; the schemas are the same zod schemas that validate the request. */
 export interface ApiOperationSpec {
@@ -77,7 +79,12 @@ export class OpenApiDocument implements OnApplicationBootstrap {
         const method = REQUEST_METHODS[this.reflector.get<number>(METHOD_METADATA, handler) ?? 0];
         const path = toOpenApiPath(String(controllerPath), String(this.reflector.get<string>(PATH_METADATA, handler) ?? ''));
         paths[path] ??= {};
-        paths[path][method] = this.operation(spec, method, `${wrapper.name}.${methodName}`);
+        const access = routeAccessOf(this.reflector, handler, wrapper.metatype);
+        paths[path][method] = {
+          ...this.operation(spec, method, `${wrapper.name}.${methodName}`),
+          ...(access.kind === 'public' ? { security: [] } : {}),
+          ...(access.kind === 'permission' ? { 'x-required-permission': access.permission } : {}),
+        };
       }
     }
     return {
@@ -88,7 +95,13 @@ export class OpenApiDocument implements OnApplicationBootstrap {
         description: 'Event-sourced claim verification: sources, claims, reports, assessments, feeds and audit.',
       },
       paths,
-      components: { schemas: { ProblemDetails: jsonSchema(ProblemDetailsSchema, 'output') } },
+      security: [{ apiKey: [] }],
+      components: {
+        schemas: { ProblemDetails: jsonSchema(ProblemDetailsSchema, 'output') },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`clk_…`), as `Authorization: Bearer <key>`. 401 without a valid key, 403 without the permission, 429 over the rate limit.' },
+        },
+      },
     };
   }
 
@@ -136,6 +149,7 @@ const DOCS_PAGE = `<!doctype html>
 </body></html>`;
 
 @Controller()
+@Public()
 export class OpenApiController {
   constructor(private readonly document: OpenApiDocument) {}
 

@@ -6,7 +6,8 @@ import { HttpProblem } from './problem';
 
 /** Who asks, and the ids that tie the events a request writes to it (stored in every event's metadata). */
 export interface RequestContextValue {
-  actor: { id: string; name?: string };
+  /** The authenticated API key (set by the auth guard); `anonymous` only on public routes, which write nothing. */
+  actor: { id: string; name?: string; role?: string };
   requestId: string;
   /** Ties together everything one user action caused, across requests and services. */
   correlationId: string;
@@ -49,16 +50,15 @@ export const parseIfMatch = (value: string | undefined): number | undefined => {
 };
 
 /**
- * Express middleware: builds the request context once per request. The actor comes from `X-Actor-Id` /
- * `X-Actor-Name` until API keys exist; after that, from the authenticated key only.
+ * Express middleware: builds the request context once per request. The actor is set later by the auth
+ * guard from the API key, and from nothing the client says about itself (no actor headers are read).
  */
 export const requestContextMiddleware = (clock: Clock) => (request: Request, response: Response, next: NextFunction) => {
   try {
     const requestId = randomUUID();
     response.setHeader('X-Request-Id', requestId);
-    const actorName = header(request, 'x-actor-name');
     request.context = {
-      actor: { id: optionalId(request, 'x-actor-id') ?? 'anonymous', ...(actorName ? { name: actorName.slice(0, 200) } : {}) },
+      actor: { id: 'anonymous' },
       requestId,
       correlationId: optionalId(request, 'x-correlation-id') ?? requestId,
       causationId: optionalId(request, 'x-causation-id') ?? requestId,

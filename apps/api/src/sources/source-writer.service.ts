@@ -12,6 +12,7 @@ import {
   type ClaimViewChange,
   type SourceView,
 } from '@claims/projections';
+import { announceStatusChanges } from '../feeds/announce-status-changes';
 import { eventMetadataOf, type RequestContextValue } from '../http/request-context';
 
 export interface SourceWriteResult {
@@ -44,11 +45,13 @@ export class SourceWriter {
       if (result.newState.status !== 'registered') throw new SourceNotFound(sourceId);
       const unchanged = result.appended ? undefined : await findSourceView(client, sourceId);
       if (unchanged) return { view: unchanged, reassessed: [] };
-      return projectSource(this.store, client, result.newState, {
+      const projected = await projectSource(this.store, client, result.newState, {
         version: result.nextExpectedVersion,
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
       });
+      await announceStatusChanges(client, projected.reassessed, result);
+      return projected;
     });
     // Appended inside our transaction: wake the log's subscribers once it is committed.
     return written.then((result) => {

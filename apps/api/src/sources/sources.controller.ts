@@ -10,6 +10,7 @@ import {
 } from '@claims/contracts';
 import { toSourceResponse } from '@claims/projections';
 import { newResourceId } from '../claims/resource-id';
+import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { RequestContext, type RequestContextValue } from '../http/request-context';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -32,6 +33,7 @@ export class SourcesController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a source', tags, body: RegisterSourceRequest, responses: { 201: SourceResponse }, problems: [409] })
+  @RequirePermission('sources:register')
   async register(
     @Body(new ZodValidationPipe(RegisterSourceRequest)) body: RegisterSourceRequest,
     @RequestContext() context: RequestContextValue,
@@ -51,6 +53,7 @@ export class SourcesController {
     responses: { 200: SourceResponse },
     problems: [404],
   })
+  @RequirePermission('sources:read')
   async get(
     @Param(new ZodValidationPipe(SourceIdParams)) { sourceId }: SourceIdParams,
     @Res({ passthrough: true }) response: Response,
@@ -70,6 +73,7 @@ export class SourcesController {
     responses: { 200: SourceResponse },
     problems: [404, 412],
   })
+  @RequirePermission('sources:update')
   async update(
     @Param(new ZodValidationPipe(SourceIdParams)) { sourceId }: SourceIdParams,
     @Body(new ZodValidationPipe(UpdateSourceRequest)) body: UpdateSourceRequest,
@@ -90,6 +94,7 @@ export class SourcesController {
     responses: { 200: SourceResponse },
     problems: [404, 412],
   })
+  @RequirePermission('sources:regrade')
   async regrade(
     @Param(new ZodValidationPipe(SourceIdParams)) { sourceId }: SourceIdParams,
     @Body(new ZodValidationPipe(RegradeSourceRequest)) body: RegradeSourceRequest,

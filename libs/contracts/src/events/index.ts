@@ -4,3 +4,4 @@ export * from './event-envelope';
 export * from './source-events.schema';
 export * from './claim-events.schema';
 export * from './event-versioning';
+export * from './api-key-events.schema';

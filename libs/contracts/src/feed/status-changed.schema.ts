@@ -36,11 +36,13 @@ export const ClaimStatusChangedV1 = z.strictObject({
   previous: ClaimStatusSnapshotV1.nullable(),
   current: ClaimStatusSnapshotV1,
   changed: z.array(StatusChangeField).min(1),
-  /** The event whose projection caused the change. */
+  /** The event whose projection caused the change: a claim's own event, or a source's (a re-grade). */
   cause: z.strictObject({
     eventId: z.uuid(),
     eventType: z.string().min(1).max(100),
-    /** Version of the claim stream after that event. */
+    /** The stream of that event: `claim-<id>` or `source-<id>`. */
+    streamId: z.string().min(1).max(200),
+    /** Version of that stream after the event. */
     streamVersion: z.number().int().positive(),
     /** Where the event sits in the global log; per claim, later changes have later positions. */
     position: FeedLogPosition,

@@ -1,0 +1,81 @@
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { roleHasPermission } from '@claims/domain';
+import { HttpProblem } from '../http/problem';
+import { routeAccessOf } from './route-inventory';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { RateLimiter } from './rate-limiter';
+
+const CHALLENGE = 'Bearer realm="claim-ledger"';
+const BEARER = /^Bearer +(\S+) *$/i;
+
+const REFUSAL_DETAIL = {
+  malformed: 'the API key is not valid',
+  unknown: 'the API key is not valid',
+  expired: 'the API key has expired',
+  revoked: 'the API key was revoked',
+} as const;
+
+/**
+ * Every request passes here (a global guard, so before interceptors and pipes): public routes go through;
+ * any other needs `Authorization: Bearer <key>` (401), within the key's rate (429), holding the route's
+ * permission (403). A route that declares neither `@Public()` nor `@RequirePermission()` is refused to
+ * everyone. The authenticated key becomes the request's actor, the only source of attribution.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger('ApiKeyGuard');
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return false;
+    const access = routeAccessOf(this.reflector, context.getHandler(), context.getClass());
+    if (access.kind === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!request.context) throw new Error('request context middleware is not installed (configureHttp)');
+    const header = request.headers.authorization;
+    if (!header) {
+      throw new HttpProblem(401, 'AUTHENTICATION_REQUIRED', 'Unauthorized', 'send an API key as Authorization: Bearer <key>', {
+        field: 'header.authorization',
+        headers: { 'WWW-Authenticate': CHALLENGE },
+      });
+    }
+    const token = BEARER.exec(header)?.[1];
+    const result = token ? await this.authenticator.authenticate(token, request.context.now) : ({ ok: false, reason: 'malformed' } as const);
+    if (!result.ok) {
+      throw new HttpProblem(401, 'INVALID_API_KEY', 'Unauthorized', REFUSAL_DETAIL[result.reason], {
+        field: 'header.authorization',
+        headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },
+      });
+    }
+    request.context.actor = { id: result.key.id, name: result.key.name, role: result.key.role };
+
+    const rate = this.limiter.take(result.key.id);
+    if (!rate.allowed) {
+      throw new HttpProblem(429, 'RATE_LIMITED', 'Too many requests', `this key sent too many requests; retry in ${rate.retryAfterSeconds} s`, {
+        headers: { 'Retry-After': String(rate.retryAfterSeconds) },
+      });
+    }
+
+    if (access.kind === 'unclassified') {
+      const route = `${context.getClass().name}.${context.getHandler().name}`;
+      if (!this.reported.has(route)) {
+        this.reported.add(route);
+        this.logger.error(`${route} declares neither @Public() nor @RequirePermission(): refused to every caller`);
+      }
+      throw new HttpProblem(403, 'ROUTE_NOT_CLASSIFIED', 'Forbidden', 'this route has no access rule yet, so nobody may call it');
+    }
+    if (!roleHasPermission(result.key.role, access.permission)) {
+      throw new HttpProblem(403, 'PERMISSION_DENIED', 'Forbidden', `the ${result.key.role} role does not have the ${access.permission} permission`);
+    }
+    return true;
+  }
+}

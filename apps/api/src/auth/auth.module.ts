@@ -1,0 +1,36 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { Pool } from 'pg';
+import { PgEventStore } from '@claims/event-store';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyRegistry } from './api-key.registry';
+import { RateLimiter } from './rate-limiter';
+import { RouteInventory } from './route-inventory';
+
+export interface AuthOptions {
+  /** Requests per minute per key (token bucket, per process). Default 600. */
+  rateLimitPerMinute?: number;
+  /** How long a key's row is cached: the longest a revocation made elsewhere takes to apply. Default 5 s. */
+  keyCacheTtlMs?: number;
+}
+
+/** API keys: the registry, the authenticator and the global guard every route passes. */
+@Global()
+@Module({})
+export class AuthModule {
+  static create(options: AuthOptions = {}): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: ApiKeyRegistry, useFactory: (pool: Pool, store: PgEventStore) => new ApiKeyRegistry(pool, store), inject: [Pool, PgEventStore] },
+        { provide: ApiKeyAuthenticator, useFactory: (registry: ApiKeyRegistry) => new ApiKeyAuthenticator(registry, options.keyCacheTtlMs ?? 5_000), inject: [ApiKeyRegistry] },
+        { provide: RateLimiter, useValue: new RateLimiter(options.rateLimitPerMinute ?? 600) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        RouteInventory,
+      ],
+      exports: [ApiKeyRegistry, ApiKeyAuthenticator, RouteInventory],
+    };
+  }
+}

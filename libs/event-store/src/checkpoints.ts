@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import canonicalize from 'canonicalize';
+import type { LogPosition } from './event-store.types';
+import { compareLogPositions, formatLogPosition } from './log-position';
+import type { Queryable } from './pg-event-store';
+import { readableHead } from './verify-log';
+
+/**
+ * A digest of the whole log at one position: the Merkle root (RFC 6962 shape) over every stream's head at
+ * that position, as leaves `SHA-256(0x00 ‖ JCS({hash, streamId, version}))` sorted by the stream id's UTF-8
+ * bytes; inner nodes `SHA-256(0x01 ‖ left ‖ right)`; the empty log's root is `SHA-256("")`. Each head hash
+ * chains its stream's whole history, so the root commits to every event at or before the position.
+ */
+export interface LogDigest {
+  position: LogPosition;
+  streams: number;
+  events: number;
+  /** Hex. */
+  merkleRoot: string;
+}
+
+/** A stored log checkpoint; `checkpointHash` chains it to the previous checkpoint. */
+export interface LogCheckpoint extends LogDigest {
+  id: number;
+  createdAt: string;
+  /** Hex; the previous checkpoint's hash (32 zero bytes for the first). */
+  previousHash: string;
+  /** Hex SHA-256 over the previous hash and the canonical JSON of this checkpoint: what an auditor keeps. */
+  checkpointHash: string;
+}
+
+const leafHash = (streamId: string, version: number, hash: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(canonicalize({ hash: hash.toString('hex'), streamId, version }) as string, 'utf8')
+    .digest();
+
+const nodeHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+
+/**
+ * Streaming Merkle root: leaves arrive in order and only one pending subtree per height is kept (O(log n)
+ * memory). Combining the leftovers right to left gives RFC 6962's tree for any number of leaves.
+ */
+export class MerkleAccumulator {
+  private readonly stack: Array<{ height: number; hash: Buffer }> = [];
+  private count = 0;
+
+  addLeaf(streamId: string, version: number, hash: Buffer): void {
+    let node = { height: 0, hash: leafHash(streamId, version, hash) };
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1].height === node.height) {
+      const left = this.stack.pop() as { height: number; hash: Buffer };
+      node = { height: node.height + 1, hash: nodeHash(left.hash, node.hash) };
+    }
+    this.stack.push(node);
+    this.count += 1;
+  }
+
+  get leaves(): number {
+    return this.count;
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return createHash('sha256').digest();
+    let hash = this.stack[this.stack.length - 1].hash;
+    for (let index = this.stack.length - 2; index >= 0; index -= 1) hash = nodeHash(this.stack[index].hash, hash);
+    return hash;
+  }
+}
+
+/**
+ * Recomputes the digest of the log at `position` from the events table: each stream's last event at or
+ * before it. Reads through a cursor, so memory stays flat however many streams there are.
+ */
+export const computeLogDigest = async (pool: Pool, position: LogPosition, options: { batchSize?: number } = {}): Promise<LogDigest> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows: counted } = await client.query<{ count: string }>(
+      'SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)',
+      [position.transactionId, position.globalPosition],
+    );
+    await client.query(
+      `DECLARE log_heads NO SCROLL CURSOR FOR
+         SELECT stream_id, stream_version, hash FROM (
+           SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events
+            WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
+            ORDER BY stream_id, stream_version DESC) heads
+          ORDER BY convert_to(stream_id, 'UTF8')`,
+      [position.transactionId, position.globalPosition],
+    );
+    const merkle = new MerkleAccumulator();
+    const batch = options.batchSize ?? 10_000;
+    for (;;) {
+      const { rows } = await client.query<{ stream_id: string; stream_version: string; hash: Buffer }>(`FETCH ${batch} FROM log_heads`);
+      for (const row of rows) merkle.addLeaf(row.stream_id, Number(row.stream_version), row.hash);
+      if (rows.length < batch) break;
+    }
+    await client.query('COMMIT');
+    return { position, streams: merkle.leaves, events: Number(counted[0].count), merkleRoot: merkle.root().toString('hex') };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};
+
+const ZERO_HASH = '00'.repeat(32);
+
+/** The checkpoint's own hash: what an auditor keeps (with the root) to prove the checkpoint row itself was not edited. */
+export const checkpointHashOf = (checkpoint: Omit<LogCheckpoint, 'checkpointHash' | 'id'>): string =>
+  createHash('sha256')
+    .update(Buffer.from(checkpoint.previousHash, 'hex'))
+    .update(
+      canonicalize({
+        createdAt: checkpoint.createdAt,
+        events: checkpoint.events,
+        merkleRoot: checkpoint.merkleRoot,
+        position: formatLogPosition(checkpoint.position),
+        streams: checkpoint.streams,
+      }) as string,
+      'utf8',
+    )
+    .digest('hex');
+
+interface CheckpointRow {
+  id: string;
+  transaction_id: string;
+  global_position: string;
+  created_at: Date;
+  stream_count: string;
+  event_count: string;
+  merkle_root: Buffer;
+  previous_hash: Buffer;
+  checkpoint_hash: Buffer;
+}
+
+const CHECKPOINT_COLUMNS = 'id, transaction_id::text AS transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash';
+
+const fromRow = (row: CheckpointRow): LogCheckpoint => ({
+  id: Number(row.id),
+  position: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
+  createdAt: row.created_at.toISOString(),
+  streams: Number(row.stream_count),
+  events: Number(row.event_count),
+  merkleRoot: row.merkle_root.toString('hex'),
+  previousHash: row.previous_hash.toString('hex'),
+  checkpointHash: row.checkpoint_hash.toString('hex'),
+});
+
+export const latestCheckpoint = async (db: Queryable): Promise<LogCheckpoint | undefined> => {
+  const { rows } = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints ORDER BY id DESC LIMIT 1`);
+  return rows[0] && fromRow(rows[0]);
+};
+
+export const listCheckpoints = async (db: Queryable, limit = 100): Promise<LogCheckpoint[]> => {
+  const { rows } = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints ORDER BY id DESC LIMIT $1`, [limit]);
+  return rows.map(fromRow);
+};
+
+/** A checkpoint by id (digits) or by Merkle root or checkpoint hash (64 hex digits). */
+export const findCheckpoint = async (db: Queryable, reference: string): Promise<LogCheckpoint | undefined> => {
+  if (/^\d{1,15}$/.test(reference)) {
+    const { rows } = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints WHERE id = $1`, [Number(reference)]);
+    return rows[0] && fromRow(rows[0]);
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(reference)) return undefined;
+  const { rows } = await db.query<CheckpointRow>(
+    `SELECT ${CHECKPOINT_COLUMNS} FROM log_checkpoints WHERE merkle_root = $1 OR checkpoint_hash = $1 ORDER BY id LIMIT 1`,
+    [Buffer.from(reference, 'hex')],
+  );
+  return rows[0] && fromRow(rows[0]);
+};
+
+const CHECKPOINT_LOCK = 'claim-ledger:log-checkpoints';
+
+/**
+ * Records a checkpoint of the log at its readable head. With `onlyIfGrown`, returns the latest checkpoint
+ * instead when the log has not moved past it. Checkpoint writers serialise on an advisory lock, so the
+ * chain of checkpoint hashes has no forks.
+ */
+export const createCheckpoint = async (
+  pool: Pool,
+  options: { onlyIfGrown?: boolean; now?: () => Date } = {},
+): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
+  const client: PoolClient = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
+    const previous = await latestCheckpoint(client);
+    const head = await readableHead(client);
+    if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
+    const digest = await computeLogDigest(pool, head);
+    const unsigned = {
+      ...digest,
+      createdAt: (options.now?.() ?? new Date()).toISOString(),
+      previousHash: previous?.checkpointHash ?? ZERO_HASH,
+    };
+    const checkpointHash = checkpointHashOf(unsigned);
+    const { rows } = await client.query<CheckpointRow>(
+      `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
+       VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
+      [
+        head.transactionId,
+        head.globalPosition,
+        unsigned.createdAt,
+        digest.streams,
+        digest.events,
+        Buffer.from(digest.merkleRoot, 'hex'),
+        Buffer.from(unsigned.previousHash, 'hex'),
+        Buffer.from(checkpointHash, 'hex'),
+      ],
+    );
+    return { checkpoint: fromRow(rows[0]), created: true };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]).catch(() => undefined);
+    client.release();
+  }
+};
+
+export interface CheckpointVerification {
+  /** The log at the checkpoint's position still has the digest the checkpoint recorded. */
+  matches: boolean;
+  /** The checkpoint row's own hash and its link to the previous checkpoint hold. */
+  checkpointIntact: boolean;
+  expected: Pick<LogDigest, 'merkleRoot' | 'streams' | 'events'> & { position: LogPosition; checkpointHash?: string };
+  found: LogDigest;
+}
+
+/**
+ * Proves the log still matches a checkpoint: recomputes the digest at the checkpoint's position from the
+ * events table and compares it with the root the auditor kept (or the stored one).
+ */
+export const verifyCheckpoint = async (
+  pool: Pool,
+  expected: { position: LogPosition; merkleRoot: string; streams?: number; events?: number },
+  stored?: LogCheckpoint,
+): Promise<CheckpointVerification> => {
+  const found = await computeLogDigest(pool, expected.position);
+  let checkpointIntact = true;
+  if (stored) {
+    const previous = await previousCheckpointHash(pool, stored.id);
+    checkpointIntact = checkpointHashOf(stored) === stored.checkpointHash && previous === stored.previousHash;
+  }
+  return {
+    matches:
+      found.merkleRoot === expected.merkleRoot.toLowerCase() &&
+      (expected.streams === undefined || found.streams === expected.streams) &&
+      (expected.events === undefined || found.events === expected.events),
+    checkpointIntact,
+    expected: {
+      position: expected.position,
+      merkleRoot: expected.merkleRoot.toLowerCase(),
+      streams: expected.streams ?? found.streams,
+      events: expected.events ?? found.events,
+      ...(stored ? { checkpointHash: stored.checkpointHash } : {}),
+    },
+    found,
+  };
+};
+
+const previousCheckpointHash = async (db: Queryable, id: number): Promise<string> => {
+  const { rows } = await db.query<{ checkpoint_hash: Buffer }>('SELECT checkpoint_hash FROM log_checkpoints WHERE id < $1 ORDER BY id DESC LIMIT 1', [id]);
+  return rows[0] ? rows[0].checkpoint_hash.toString('hex') : ZERO_HASH;
+};

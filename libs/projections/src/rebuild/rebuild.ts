@@ -1,0 +1,368 @@
+import type { Pool, PoolClient } from 'pg';
+import { ASSESSMENT_MODEL_V1, type AssessmentParams } from '@claims/domain';
+import { compareLogPositions, formatLogPosition, readableHead, type LogPosition, type Queryable } from '@claims/event-store';
+import type { ClaimView } from '../claim-view/claim-view.projection';
+import { parseStreamId } from '../streams';
+import { inTransaction, lockSourceCatalogue } from '../transaction';
+import { ClaimFold, SourceFolds, type ReplayedEvent } from './replay-folds';
+import {
+  compareTables,
+  createShadowTables,
+  dropTables,
+  previousOf,
+  PROJECTION_NAMES,
+  PROJECTIONS,
+  shadowOf,
+  shadowTablesExist,
+  swapInShadow,
+  writeClaimLinks,
+  writeClaimRows,
+  writeSourceRows,
+  type ProjectionName,
+  type TableDrift,
+} from './rebuild-tables';
+
+export interface RebuildOptions {
+  /** Projections to rebuild (default: all). */
+  projections?: readonly ProjectionName[];
+  /** Events per read (default 10,000). */
+  batchSize?: number;
+  /** Keep `<table>_previous` after the swap (default: dropped once compared). */
+  keepPrevious?: boolean;
+  params?: AssessmentParams;
+  /** Progress: `total` once known, then events replayed. */
+  onStart?: (info: { total: number; resumed: boolean; cut: LogPosition }) => void;
+  onProgress?: (events: number) => void;
+  /** For tests: stop (as if killed) after this many claim batches, leaving the rebuild to resume. */
+  stopAfterBatches?: number;
+}
+
+export interface RebuildReport {
+  projections: ProjectionName[];
+  resumed: boolean;
+  /** The log position the bulk replay stopped at, and where the final catch-up (under the lock) ended. */
+  cut: string;
+  swappedAt: string;
+  events: number;
+  claims: number;
+  sources: number;
+  caughtUp: number;
+  /** Live rows (just before the swap) compared with the rebuilt ones: there should be no difference. */
+  drift: TableDrift[];
+  seconds: number;
+}
+
+/** Thrown by `stopAfterBatches`: the rebuild stopped where a crash would have, and can be resumed. */
+export class RebuildInterrupted extends Error {
+  constructor() {
+    super('rebuild interrupted; run it again to resume');
+    this.name = 'RebuildInterrupted';
+  }
+}
+
+interface EventRow {
+  stream_id: string;
+  stream_version: string;
+  transaction_id: string;
+  global_position: string;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+}
+
+const toReplayed = (row: EventRow): ReplayedEvent => ({
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  position: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
+  type: row.event_type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+});
+
+const REPLAY_COLUMNS = 'stream_id, stream_version, transaction_id::text AS transaction_id, global_position, event_type, schema_version, data';
+const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+
+interface RebuildState {
+  cut: LogPosition;
+  cursor: string | null;
+  eventsDone: number;
+}
+
+const targetKey = (projections: readonly ProjectionName[]): string => [...projections].sort().join('+');
+
+/** Folds every source event up to `cut` (log order), in batches. */
+const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, onEvents: (n: number) => void): Promise<SourceFolds> => {
+  const sources = new SourceFolds();
+  let after: LogPosition = { transactionId: '0', globalPosition: 0 };
+  for (;;) {
+    const { rows } = await db.query<EventRow>({
+      name: 'rebuild_sources',
+      text: `SELECT ${REPLAY_COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
+          AND stream_id LIKE 'source-%'
+        ORDER BY transaction_id, global_position LIMIT $5`,
+      values: [after.transactionId, after.globalPosition, cut.transactionId, cut.globalPosition, batchSize],
+    });
+    for (const row of rows) sources.apply(row.stream_id.slice('source-'.length), toReplayed(row));
+    onEvents(rows.length);
+    if (rows.length < batchSize) return sources;
+    const last = rows[rows.length - 1];
+    after = { transactionId: last.transaction_id, globalPosition: Number(last.global_position) };
+  }
+};
+
+/**
+ * Rebuilds projections from the log into shadow tables and swaps them in atomically.
+ *
+ * 1. Sources are folded in memory (one entry per source): the catalogue claims are assessed against.
+ * 2. Claim streams are read in (stream, version) order up to a fixed cut, one claim folded at a time, and
+ *    written in bulk per batch together with the resume cursor (`projection_rebuilds`): memory stays flat
+ *    and an interrupted rebuild resumes after the last claim written.
+ * 3. Events after the cut are caught up (claims they touch are recomputed from their streams), then once
+ *    more under the exclusive catalogue lock, so no writer interleaves; in the same transaction the live
+ *    rows are compared with the rebuilt ones and the tables are swapped by renames. Readers keep reading
+ *    throughout and see the old tables or the new ones, never a mix.
+ */
+export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {}): Promise<RebuildReport> => {
+  const started = Date.now();
+  const projections = [...new Set(options.projections ?? PROJECTION_NAMES)].sort() as ProjectionName[];
+  const withClaims = projections.includes('claim_view');
+  const withSources = projections.includes('source_view');
+  const tables = projections.flatMap((name) => [...PROJECTIONS[name].tables]);
+  const key = targetKey(projections);
+  const batchSize = options.batchSize ?? 10_000;
+  const params = options.params ?? ASSESSMENT_MODEL_V1;
+  const progress = options.onProgress ?? (() => undefined);
+
+  const { state, resumed } = await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claim-ledger:rebuild:${key}`]);
+    const { rows } = await client.query<{ cut_transaction_id: string; cut_global_position: string; cursor_stream_id: string | null; events_done: string }>(
+      `SELECT cut_transaction_id::text AS cut_transaction_id, cut_global_position, cursor_stream_id, events_done
+         FROM projection_rebuilds WHERE target = $1 AND status = 'running'`,
+      [key],
+    );
+    if (rows[0] && (await shadowTablesExist(client, tables))) {
+      const row = rows[0];
+      return {
+        resumed: true,
+        state: { cut: { transactionId: row.cut_transaction_id, globalPosition: Number(row.cut_global_position) }, cursor: row.cursor_stream_id, eventsDone: Number(row.events_done) },
+      };
+    }
+    await createShadowTables(client, tables);
+    const cut = await readableHead(client);
+    await client.query(
+      `INSERT INTO projection_rebuilds (target, status, phase, cut_transaction_id, cut_global_position, cursor_stream_id, events_done, started_at, updated_at, finished_at, report)
+       VALUES ($1, 'running', 'replay', $2::text::xid8, $3, NULL, 0, now(), now(), NULL, NULL)
+       ON CONFLICT (target) DO UPDATE SET status = 'running', phase = 'replay', cut_transaction_id = EXCLUDED.cut_transaction_id,
+         cut_global_position = EXCLUDED.cut_global_position, cursor_stream_id = NULL, events_done = 0, started_at = now(), updated_at = now(),
+         finished_at = NULL, report = NULL`,
+      [key, cut.transactionId, cut.globalPosition],
+    );
+    return { resumed: false, state: { cut, cursor: null, eventsDone: 0 } as RebuildState };
+  });
+
+  const { rows: counted } = await pool.query<{ count: string }>(
+    `SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
+       AND (stream_id LIKE 'source-%' ${withClaims ? "OR stream_id LIKE 'claim-%'" : ''})`,
+    [state.cut.transactionId, state.cut.globalPosition],
+  );
+  options.onStart?.({ total: Number(counted[0].count), resumed, cut: state.cut });
+  if (resumed) progress(state.eventsDone);
+
+  let events = state.eventsDone;
+  const sources = await foldSources(pool, state.cut, batchSize, (n) => {
+    events += n;
+    progress(n);
+  });
+
+  let claims = 0;
+  if (withClaims) {
+    const replayed = await replayClaims(pool, state, { batchSize, params, sources, key, stopAfterBatches: options.stopAfterBatches, onEvents: progress });
+    claims = replayed.claims;
+    events += replayed.events;
+  }
+
+  // Catch up without the lock while much is left, then take it for the last stretch and the swap.
+  let cut = state.cut;
+  let caughtUp = 0;
+  for (let round = 0; round < 5; round++) {
+    const head = await readableHead(pool);
+    if (compareLogPositions(head, cut) <= 0) break;
+    const applied = await catchUp(pool, cut, head, { sources, withClaims, params });
+    caughtUp += applied;
+    cut = head;
+    if (applied < 1000) break;
+  }
+
+  const { drift, finalCut } = await inTransaction(pool, async (client) => {
+    await lockSourceCatalogue(client, 'exclusive');
+    // Claim and source writers hold the catalogue lock in their transactions: none is in flight now, so
+    // every event of theirs is committed and visible without the readers' watermark.
+    const tail = await catchUp(client, cut, undefined, { sources, withClaims, params });
+    caughtUp += tail.applied;
+    if (withSources) {
+      await client.query(`TRUNCATE ${shadowOf('source_view')}`);
+      const views = [...sources.views()];
+      for (let index = 0; index < views.length; index += 1000) await writeSourceRows(client, shadowOf('source_view'), views.slice(index, index + 1000));
+    }
+    const drift: TableDrift[] = [];
+    for (const name of projections) {
+      for (const table of PROJECTIONS[name].tables) {
+        drift.push(await compareTables(client, table, table, shadowOf(table), (PROJECTIONS[name].key as Record<string, string>)[table]));
+      }
+    }
+    for (const table of tables) await swapInShadow(client, table);
+    await client.query(`UPDATE projection_rebuilds SET status = 'done', phase = 'swapped', finished_at = now(), updated_at = now(), report = $2 WHERE target = $1`, [
+      key,
+      JSON.stringify({ drift }),
+    ]);
+    return { drift, finalCut: tail.head ?? cut };
+  });
+  if (!options.keepPrevious) await dropTables(pool, tables.map(previousOf));
+
+  return {
+    projections,
+    resumed,
+    cut: formatLogPosition(finalCut),
+    swappedAt: new Date().toISOString(),
+    events: events + caughtUp,
+    claims,
+    sources: sources.size,
+    caughtUp,
+    drift,
+    seconds: (Date.now() - started) / 1000,
+  };
+};
+
+/** Replays claim streams in (stream, version) order up to the cut, one claim at a time, writing rows per batch. */
+const replayClaims = async (
+  pool: Pool,
+  state: RebuildState,
+  context: { batchSize: number; params: AssessmentParams; sources: SourceFolds; key: string; stopAfterBatches?: number; onEvents: (n: number) => void },
+): Promise<{ claims: number; events: number }> => {
+  const { batchSize, params, sources, cut } = { ...context, cut: state.cut };
+  let after: [string, number] = [state.cursor ?? '', MAX_VERSION];
+  let current: ClaimFold | undefined;
+  let claims = 0;
+  let events = 0;
+  let batches = 0;
+  for (;;) {
+    const { rows } = await pool.query<EventRow>({
+      name: 'rebuild_claims',
+      text: `SELECT ${REPLAY_COLUMNS} FROM events
+        WHERE (stream_id, stream_version) > ($1, $2) AND stream_id LIKE 'claim-%'
+          AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
+        ORDER BY stream_id, stream_version LIMIT $5`,
+      values: [after[0], after[1], cut.transactionId, cut.globalPosition, batchSize],
+    });
+    const done: ClaimView[] = [];
+    let lastDone: string | undefined;
+    const finish = (fold: ClaimFold) => {
+      const view = fold.view(sources, params);
+      if (view) done.push(view);
+      lastDone = `claim-${fold.claimId}`;
+    };
+    for (const row of rows) {
+      if (!current || `claim-${current.claimId}` !== row.stream_id) {
+        if (current) finish(current);
+        current = new ClaimFold(row.stream_id.slice('claim-'.length));
+      }
+      current.apply(toReplayed(row));
+    }
+    const finished = rows.length < batchSize;
+    if (finished && current) finish(current);
+    events += rows.length;
+    claims += done.length;
+    if (done.length > 0 || finished) {
+      await inTransaction(pool, async (client) => {
+        await writeClaimRows(client, shadowOf('claim_view'), done);
+        await writeClaimLinks(client, shadowOf('claim_sources'), done);
+        await client.query(
+          `UPDATE projection_rebuilds SET cursor_stream_id = coalesce($2, cursor_stream_id), events_done = events_done + $3, phase = $4, updated_at = now() WHERE target = $1`,
+          [context.key, lastDone ?? null, rows.length, finished ? 'catch-up' : 'replay'],
+        );
+      });
+    }
+    context.onEvents(rows.length);
+    batches += 1;
+    if (finished) return { claims, events };
+    if (context.stopAfterBatches !== undefined && batches >= context.stopAfterBatches) throw new RebuildInterrupted();
+    const last = rows[rows.length - 1];
+    after = [last.stream_id, Number(last.stream_version)];
+  }
+};
+
+/**
+ * Applies the events after `from` (up to `to`, or every committed one when undefined): source events move
+ * the catalogue, and every claim they touch (its own events, or a source it names) is recomputed from its
+ * stream. Returns how many events it applied.
+ */
+async function catchUp(
+  db: Queryable,
+  from: LogPosition,
+  to: LogPosition,
+  context: { sources: SourceFolds; withClaims: boolean; params: AssessmentParams },
+): Promise<number>;
+async function catchUp(
+  db: Queryable,
+  from: LogPosition,
+  to: undefined,
+  context: { sources: SourceFolds; withClaims: boolean; params: AssessmentParams },
+): Promise<{ applied: number; head?: LogPosition }>;
+async function catchUp(
+  db: Queryable,
+  from: LogPosition,
+  to: LogPosition | undefined,
+  context: { sources: SourceFolds; withClaims: boolean; params: AssessmentParams },
+): Promise<number | { applied: number; head?: LogPosition }> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${REPLAY_COLUMNS} FROM events
+      WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+        ${to ? 'AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)' : ''}
+        AND (stream_id LIKE 'source-%' OR stream_id LIKE 'claim-%')
+      ORDER BY transaction_id, global_position`,
+    to ? [from.transactionId, from.globalPosition, to.transactionId, to.globalPosition] : [from.transactionId, from.globalPosition],
+  );
+  const touchedClaims = new Set<string>();
+  const touchedSources = new Set<string>();
+  for (const row of rows) {
+    const stream = parseStreamId(row.stream_id);
+    if (stream?.kind === 'source') {
+      context.sources.apply(stream.id, toReplayed(row));
+      touchedSources.add(stream.id);
+    } else if (stream?.kind === 'claim') touchedClaims.add(stream.id);
+  }
+  if (context.withClaims && (touchedClaims.size > 0 || touchedSources.size > 0)) {
+    if (touchedSources.size > 0) {
+      const linked = await db.query<{ claim_id: string }>(`SELECT DISTINCT claim_id FROM ${shadowOf('claim_sources')} WHERE source_id = ANY($1::text[])`, [[...touchedSources]]);
+      for (const row of linked.rows) touchedClaims.add(row.claim_id);
+    }
+    const views: ClaimView[] = [];
+    for (const claimId of [...touchedClaims].sort()) {
+      const stream = await db.query<EventRow>(`SELECT ${REPLAY_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`claim-${claimId}`]);
+      const fold = new ClaimFold(claimId);
+      for (const row of stream.rows) {
+        if (to && compareLogPositions({ transactionId: row.transaction_id, globalPosition: Number(row.global_position) }, to) > 0) break;
+        fold.apply(toReplayed(row));
+      }
+      const view = fold.view(context.sources, context.params);
+      if (view) views.push(view);
+    }
+    for (let index = 0; index < views.length; index += 500) {
+      await writeClaimRows(db, shadowOf('claim_view'), views.slice(index, index + 500));
+      await writeClaimLinks(db, shadowOf('claim_sources'), views.slice(index, index + 500));
+    }
+  }
+  if (to) return rows.length;
+  const last = rows.at(-1);
+  return { applied: rows.length, ...(last ? { head: { transactionId: last.transaction_id, globalPosition: Number(last.global_position) } } : {}) };
+}
+
+/** Drops the shadow tables and forgets an unfinished rebuild. */
+export const abandonRebuild = async (pool: Pool, projections: readonly ProjectionName[] = PROJECTION_NAMES): Promise<void> => {
+  const sorted = [...new Set(projections)].sort() as ProjectionName[];
+  await inTransaction(pool, async (client: PoolClient) => {
+    await dropTables(client, sorted.flatMap((name) => PROJECTIONS[name].tables.map(shadowOf)));
+    await client.query(`DELETE FROM projection_rebuilds WHERE target = $1 AND status = 'running'`, [targetKey(sorted)]);
+  });
+};

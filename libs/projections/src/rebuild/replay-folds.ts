@@ -1,0 +1,109 @@
+import { readClaimEvent, readSourceEvent } from '@claims/contracts';
+import {
+  ASSESSMENT_MODEL_V1,
+  claimDecider,
+  sourceDecider,
+  toSourceSnapshot,
+  type AssessmentParams,
+  type ClaimState,
+  type SourceCatalogue,
+  type SourceState,
+} from '@claims/domain';
+import { compareLogPositions, type LogPosition } from '@claims/event-store';
+import { claimViewOf, sourceIdsOf, type ClaimView } from '../claim-view/claim-view.projection';
+import { sourceViewOf, type SourceView } from '../source-view/source-view.projection';
+
+/** What a rebuild reads of each event (no metadata, no hash). */
+export interface ReplayedEvent {
+  streamId: string;
+  streamVersion: number;
+  position: LogPosition;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+}
+
+/** The `recordedAt` the command put in the payload: the live projection's `updatedAt` for the event. */
+const decidedAtOf = (event: ReplayedEvent): string => {
+  const at = event.data.recordedAt;
+  return typeof at === 'string' ? new Date(at).toISOString() : '';
+};
+
+interface SourceFold {
+  state: SourceState;
+  version: number;
+  position: LogPosition;
+  decidedAt: string;
+}
+
+/**
+ * Every source folded from its stream, with the place of its last event: the catalogue a claim is
+ * assessed against, and what tells whether a source event re-assessed a claim after it named the source.
+ * One entry per source (the only memory a rebuild keeps across the whole log).
+ */
+export class SourceFolds implements SourceCatalogue {
+  private readonly folds = new Map<string, SourceFold>();
+
+  apply(sourceId: string, event: ReplayedEvent): void {
+    const fold = this.folds.get(sourceId);
+    const state = sourceDecider.evolve(fold?.state ?? sourceDecider.initialState(), readSourceEvent(event));
+    this.folds.set(sourceId, { state, version: event.streamVersion, position: event.position, decidedAt: decidedAtOf(event) });
+  }
+
+  get(sourceId: string) {
+    const fold = this.folds.get(sourceId);
+    return fold?.state.status === 'registered' ? toSourceSnapshot(fold.state) : undefined;
+  }
+
+  lastEvent(sourceId: string): { position: LogPosition; decidedAt: string } | undefined {
+    return this.folds.get(sourceId);
+  }
+
+  /** `source_view` rows, as the live projection leaves them after each source's last event. */
+  *views(): Generator<SourceView> {
+    for (const fold of this.folds.values()) {
+      if (fold.state.status !== 'registered') continue;
+      yield sourceViewOf(fold.state, { version: fold.version, position: fold.position.globalPosition, updatedAt: fold.decidedAt });
+    }
+  }
+
+  get size(): number {
+    return this.folds.size;
+  }
+}
+
+/** One claim stream folded event by event, remembering where each source first appeared on it. */
+export class ClaimFold {
+  state: ClaimState = claimDecider.initialState();
+  version = 0;
+  private last?: { position: LogPosition; decidedAt: string };
+  private readonly linkedAt = new Map<string, LogPosition>();
+
+  constructor(readonly claimId: string) {}
+
+  apply(event: ReplayedEvent): void {
+    this.state = claimDecider.evolve(this.state, readClaimEvent(event));
+    this.version = event.streamVersion;
+    this.last = { position: event.position, decidedAt: decidedAtOf(event) };
+    if (this.state.status === 'none') return;
+    for (const sourceId of sourceIdsOf(this.state)) if (!this.linkedAt.has(sourceId)) this.linkedAt.set(sourceId, event.position);
+  }
+
+  /**
+   * The claim's row as the live projection leaves it: the folded claim assessed against the sources' final
+   * snapshots, stamped with the last event that touched it — its own last event, or a later event of a
+   * source it named before that source event (which `reassessClaimsOfSource` applied to it). Every event
+   * of its sources is at or before that touch, so the final snapshots are the ones the live row saw.
+   */
+  view(sources: SourceFolds, params: AssessmentParams = ASSESSMENT_MODEL_V1): ClaimView | undefined {
+    if (this.state.status === 'none' || !this.last) return undefined;
+    let touch = this.last;
+    for (const [sourceId, linkedAt] of this.linkedAt) {
+      const sourceLast = sources.lastEvent(sourceId);
+      if (sourceLast && compareLogPositions(sourceLast.position, linkedAt) > 0 && compareLogPositions(sourceLast.position, touch.position) > 0) {
+        touch = sourceLast;
+      }
+    }
+    return claimViewOf(this.state, sources, { version: this.version, position: touch.position.globalPosition, updatedAt: touch.decidedAt }, params);
+  }
+}

@@ -1,0 +1,143 @@
+// `npm run bench:feed [-- --rate 200 --seconds 60 --claims 500 --driver outbox]`
+//
+// End-to-end latency of the status feed: from the commit of the transaction that enqueues a status change
+// to a kafkajs consumer's receipt of it, at a steady rate. The relay runs in this process, as it does in
+// the API by default. A fresh database is created (and dropped) through DATABASE_URL (default the local
+// server); Kafka is KAFKA_BROKERS, or found like the test harness does (testcontainers, infra/kafka/kafka.sh).
+// The last stdout line is one JSON object: p50_ms, p99_ms, max_ms, delivered, expected (and the settings).
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import { dropDatabase, ensureDatabase, migrateAll, redactUrl } from '@claims/platform';
+import { createKafka, ensureFeedTopics, FeedRelay, type FeedKafkaConfig, STATUS_TOPIC, stderrFeedLogger, topicName } from '@claims/feed';
+import { startTestKafka } from '../../support/kafka-server';
+import { OutboxDriver, type StatusChangeDriver } from './status-change.drivers';
+
+const TARGET_P99_MS = 250;
+
+const arg = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+};
+
+const percentile = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const round = (value: number) => Math.round(value * 10) / 10;
+
+const main = async () => {
+  const rate = arg('rate', 200);
+  const seconds = arg('seconds', 60);
+  const claims = arg('claims', 500);
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const kafkaServer = await startTestKafka();
+  const database = `bench_feed_${randomBytes(4).toString('hex')}`;
+  const url = await ensureDatabase(adminUrl, database);
+  await migrateAll(url);
+  const pool = new Pool({ connectionString: url, max: 20 });
+  const config: FeedKafkaConfig = { brokers: kafkaServer.brokers.split(','), clientId: 'claim-ledger-bench', topicPrefix: `bench-${randomBytes(3).toString('hex')}.`, statusPartitions: 6 };
+  const topic = topicName(config, STATUS_TOPIC);
+  process.stdout.write(`bench:feed  PostgreSQL ${redactUrl(adminUrl)} (database ${database}), Kafka ${kafkaServer.description}\n`);
+
+  const admin = createKafka(config, stderrFeedLogger).admin();
+  await admin.connect();
+  await ensureFeedTopics(admin, config);
+  await admin.disconnect();
+
+  const committedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  const warmupIds = new Set<string>();
+  let early = 0;
+  const consumer = new Kafka({ clientId: 'claim-ledger-bench-consumer', brokers: config.brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-${randomBytes(4).toString('hex')}`,
+    maxWaitTimeInMs: 50,
+  });
+  const receivedAt = new Map<string, number>();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const now = performance.now();
+      const id = message.headers?.ce_id?.toString() ?? '';
+      if (seen.has(id)) return;
+      seen.add(id);
+      if (warmupIds.has(id)) return;
+      const committed = committedAt.get(id);
+      if (committed === undefined) {
+        // Received before the writer saw its COMMIT return: measured when it does.
+        receivedAt.set(id, now);
+        early++;
+      } else latencies.push(now - committed);
+    },
+  });
+  await joined;
+
+  const relay = new FeedRelay({ pool, kafka: config, logger: stderrFeedLogger });
+  relay.start();
+
+  const driver: StatusChangeDriver = new OutboxDriver(pool, claims);
+  // Warm-up, untimed: connections, prepared statements, the producer's first requests.
+  const warmup = Math.min(200, rate);
+  for (let sequence = 0; sequence < warmup; sequence++) warmupIds.add(await driver.change(1_000_000 + sequence));
+  while ([...warmupIds].some((id) => !seen.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
+  latencies.length = 0;
+  early = 0;
+  const expected = Math.round(rate * seconds);
+  process.stdout.write(`driving ${expected} status changes through the ${driver.name} driver at ${rate}/s for ${seconds} s (${claims} claims)\n`);
+  const started = performance.now();
+  const writes: Promise<void>[] = [];
+  let failed = 0;
+  for (let sequence = 0; sequence < expected; sequence++) {
+    const due = started + (sequence * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    writes.push(
+      driver.change(sequence).then(
+        (id) => {
+          const now = performance.now();
+          committedAt.set(id, now);
+          const received = receivedAt.get(id);
+          if (received !== undefined) latencies.push(Math.max(0, received - now));
+        },
+        () => void failed++,
+      ),
+    );
+  }
+  await Promise.all(writes);
+  const writeSeconds = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 30_000;
+  while (seen.size - warmupIds.size < expected - failed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+
+  await relay.stop();
+  await consumer.disconnect();
+  await pool.end();
+  await dropDatabase(adminUrl, database);
+  await kafkaServer.stop();
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const result = {
+    driver: driver.name,
+    rate,
+    seconds,
+    achieved_rate: round(expected / writeSeconds),
+    p50_ms: round(percentile(sorted, 50)),
+    p99_ms: round(percentile(sorted, 99)),
+    max_ms: round(sorted.at(-1) ?? NaN),
+    delivered: seen.size - warmupIds.size,
+    expected,
+    failed_writes: failed,
+    received_before_commit_returned: early,
+    target_p99_ms: TARGET_P99_MS,
+    ok: seen.size - warmupIds.size === expected && failed === 0 && percentile(sorted, 99) < TARGET_P99_MS,
+  };
+  process.stdout.write(`\n  delivered ${result.delivered}/${result.expected}   p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   (target p99 < ${TARGET_P99_MS} ms)\n\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+};
+
+main().catch((error) => {
+  console.error('bench:feed failed:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
