@@ -90,6 +90,15 @@ describe('API keys over HTTP', () => {
     expect(extra.body.errors).toEqual([expect.objectContaining({ field: '(body)' })]);
   });
 
+  it('documents the bearer scheme and each route\'s permission in the OpenAPI document', async () => {
+    const { body } = await api.anonymous().get('/openapi.json').expect(200);
+    expect(body.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(body.security).toEqual([{ apiKey: [] }]);
+    expect(body.paths['/claims'].post['x-required-permission']).toBe('claims:open');
+    expect(body.paths['/claims/{claimId}/verdict'].put['x-required-permission']).toBe('claims:verdict');
+    expect(body.paths['/admin/api-keys'].post['x-required-permission']).toBe('keys:manage');
+  });
+
   it('sends security headers, and no-store on every API answer', async () => {
     const response = await api.http().get('/claims').expect(200);
     expect(response.headers).toMatchObject({

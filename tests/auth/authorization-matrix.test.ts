@@ -40,6 +40,12 @@ const MATRIX: Record<string, typeof PUBLIC | readonly [admin: boolean, editor: b
   'PUT /claims/:claimId/verdict':                     [_,    y,     _,      _,      _,     _],
   'POST /claims/:claimId/verdict/withdrawal':         [_,    y,     _,      _,      _,     _],
   'POST /claims/:claimId/merge':                      [_,    y,     _,      _,      _,     _],
+  'GET /claims/:claimId/history':                     [_,    _,     _,      y,      _,     _],
+  'GET /audit/verify':                                [_,    _,     _,      y,      _,     _],
+  'GET /audit/checkpoints':                           [_,    _,     _,      y,      _,     _],
+  'POST /audit/checkpoints':                          [_,    _,     _,      y,      _,     _],
+  'GET /audit/checkpoints/:checkpoint/verify':        [_,    _,     _,      y,      _,     _],
+  'GET /audit/export':                                [_,    _,     _,      y,      _,     _],
   'GET /feeds/status-changes':                        [_,    _,     _,      y,      _,     y],
   'GET /feeds/status-changes/page':                   [_,    _,     _,      y,      _,     y],
   'POST /admin/api-keys':                             [y,    _,     _,      _,      _,     _],
@@ -98,6 +104,15 @@ const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
     return { path: `/claims/${claimId}/verdict/withdrawal`, body: { reason: 'The video was older' } };
   },
   'POST /claims/:claimId/merge': async (api) => ({ path: `/claims/${await claim(api)}/merge`, body: { intoClaimId: await claim(api), reason: 'Same event' } }),
+  'GET /claims/:claimId/history': async (api) => ({ path: `/claims/${await claim(api)}/history` }),
+  'GET /audit/verify': async () => ({ path: '/audit/verify' }),
+  'GET /audit/checkpoints': async () => ({ path: '/audit/checkpoints' }),
+  'POST /audit/checkpoints': async () => ({ path: '/audit/checkpoints' }),
+  'GET /audit/checkpoints/:checkpoint/verify': async (api) => {
+    const { body } = await api.as('auditor').post('/audit/checkpoints').expect(201);
+    return { path: `/audit/checkpoints/${body.id}/verify` };
+  },
+  'GET /audit/export': async (api) => ({ path: `/audit/export?claim=${await claim(api)}` }),
   'GET /feeds/status-changes': async () => ({ path: '/feeds/status-changes?from=now', stream: true }),
   'GET /feeds/status-changes/page': async () => ({ path: '/feeds/status-changes/page?limit=5' }),
   'POST /admin/api-keys': async () => ({ path: '/admin/api-keys', body: { name: 'new reader', role: 'reader' } }),

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { PgEventStore } from '@claims/event-store';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
+import type { AuditOptions } from './audit/checkpoint-scheduler';
 import { AuthModule, type AuthOptions } from './auth/auth.module';
 import type { Database } from './database/database';
 import { ClaimsModule } from './claims/claims.module';
@@ -15,10 +17,10 @@ import { SourcesModule } from './sources/sources.module';
 @Module({})
 export class AppModule {
   /** `feeds.relay`: the feed relay this process runs, if any (its status shows in /health). `auth`: rate limit and key cache. */
-  static create(database: Database, eventStore: PgEventStore, feeds: FeedsOptions = {}, auth: AuthOptions = {}): DynamicModule {
+  static create(database: Database, eventStore: PgEventStore, feeds: FeedsOptions = {}, auth: AuthOptions = {}, audit: AuditOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore), CqrsModule.forRoot(), AuthModule.create(auth), SourcesModule, ClaimsModule, FeedsModule.create(feeds), AdminModule],
+      imports: [HttpModule, DatabaseModule.forDatabase(database, eventStore), CqrsModule.forRoot(), AuthModule.create(auth), SourcesModule, ClaimsModule, FeedsModule.create(feeds), AdminModule, AuditModule.create(audit)],
       controllers: [HealthController],
     };
   }

@@ -24,7 +24,7 @@ const main = async () => {
     AppModule.create(database, eventStore, { relay, heartbeatMs: config.FEED_HEARTBEAT_SECONDS * 1000 }, {
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       keyCacheTtlMs: config.API_KEY_CACHE_SECONDS * 1000,
-    }),
+    }, { checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000 }),
     { logger: new PinoNestLogger(logger) },
   );
   app.enableShutdownHooks();

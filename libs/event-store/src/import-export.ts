@@ -85,7 +85,7 @@ export async function* exportLog(db: Queryable, options: ExportOptions = {}): As
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
           ${streamIds ? 'AND stream_id = ANY($6::text[])' : ''}
-        ORDER BY transaction_id, global_position LIMIT $5`,
+        ORDER BY events.transaction_id, events.global_position LIMIT $5`,
       [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, batchSize, ...(streamIds ? [streamIds] : [])],
     );
     for (const row of rows) {

@@ -80,7 +80,7 @@ export const readableHead = async (db: Queryable): Promise<LogPosition> => {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
     `SELECT transaction_id::text AS transaction_id, global_position FROM events
       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
   );
   const row = rows[0];
   return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
@@ -190,7 +190,7 @@ const positionBefore = async (db: Queryable, position: LogPosition, streamId?: s
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
     `SELECT transaction_id::text AS transaction_id, global_position FROM events
       WHERE (transaction_id, global_position) < ($1::text::xid8, $2::bigint) ${streamId ? 'AND stream_id = $3' : ''}
-      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     streamId ? [position.transactionId, position.globalPosition, streamId] : [position.transactionId, position.globalPosition],
   );
   const row = rows[0];

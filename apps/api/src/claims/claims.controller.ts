@@ -11,6 +11,8 @@ import {
   ClaimIdParams,
   ClaimListQuery,
   ClaimListResponse,
+  ClaimPointInTimeQuery,
+  ClaimPointInTimeResponse,
   ClaimReportResponse,
   ClaimResponse,
   EvidenceIdParams,
@@ -21,8 +23,11 @@ import {
   RetractReportRequest,
   WithdrawVerdictRequest,
 } from '@claims/contracts';
-import { ReportNotFound } from '@claims/domain';
+import { z } from 'zod';
+import { ClaimNotFound, ReportNotFound } from '@claims/domain';
+import { formatLogPosition } from '@claims/event-store';
 import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView } from '@claims/projections';
+import { GetClaimHistoryQuery } from '../audit/get-claim-history.query';
 import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
@@ -100,18 +105,46 @@ export class ClaimsController {
 
   @Get(':claimId')
   @ApiOperation({
-    summary: 'A claim with its assessment and explanation',
+    summary: 'A claim with its assessment and explanation; with asOf or atVersion, as it stood then',
+    description:
+      '`asOf` (an instant of the store\'s clock) or `atVersion` (a claim version) recomputes the claim and its assessment by replaying the log ' +
+      '(the claim and its sources as they were then) with the same pure assessment code; `pointInTime.modelVersion` and the ' +
+      '`X-Assessment-Model` header name the model used.',
     tags,
     params: ClaimIdParams,
-    responses: { 200: ClaimResponse },
+    query: ClaimPointInTimeQuery,
+    responses: { 200: z.union([ClaimResponse, ClaimPointInTimeResponse]) },
     problems: [404],
   })
   @RequirePermission('claims:read')
   async get(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
+    @Query(new ZodValidationPipe(ClaimPointInTimeQuery)) at: ClaimPointInTimeQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<ClaimResponse> {
-    return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
+  ): Promise<ClaimResponse | ClaimPointInTimeResponse> {
+    if (at.asOf === undefined && at.atVersion === undefined) return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
+    const cut = at.atVersion !== undefined ? { atVersion: at.atVersion } : { asOf: new Date(at.asOf as string) };
+    const steps = await this.queries.execute(new GetClaimHistoryQuery(claimId, cut));
+    const step = steps.at(-1);
+    if (!step || (at.atVersion !== undefined && step.view.version !== at.atVersion)) {
+      if (steps.length === 0 && at.atVersion === undefined) throw new HttpProblem(404, 'CLAIM_NOT_FOUND', 'Not found', `Claim ${claimId} did not exist at ${at.asOf}`, { field: 'query.asOf' });
+      if (!step) throw new ClaimNotFound(claimId);
+      throw new HttpProblem(404, 'CLAIM_VERSION_NOT_FOUND', 'Not found', `Claim ${claimId} has no version ${at.atVersion}`, { field: 'query.atVersion' });
+    }
+    const modelVersion = step.view.assessment.modelVersion;
+    response.setHeader('X-Assessment-Model', modelVersion);
+    return {
+      ...toClaimResponse(step.view),
+      pointInTime: {
+        ...(at.asOf !== undefined ? { asOf: new Date(at.asOf).toISOString() } : {}),
+        ...(at.atVersion !== undefined ? { atVersion: at.atVersion } : {}),
+        position: formatLogPosition(step.position),
+        eventType: step.type,
+        recordedAt: step.recordedAt.toISOString(),
+        recomputed: true,
+        modelVersion,
+      },
+    };
   }
 
   @Post(':claimId/reports')

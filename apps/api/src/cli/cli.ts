@@ -7,8 +7,12 @@ import { CLI_COMMANDS } from './commands';
 
 const PROGRAM = 'npm run cli --';
 
+/** A command's synopsis: its `usage` when that is a whole command line, else its words and `usage`. */
+const synopsis = (command: CliCommand): string =>
+  command.usage?.startsWith(PROGRAM) ? command.usage.slice(PROGRAM.length).trim() : [...command.path, command.usage ?? ''].join(' ').trimEnd();
+
 const help = (commands: readonly CliCommand[]): string =>
-  [`usage: ${PROGRAM} <command> [options]`, '', ...commands.map((command) => `  ${[...command.path, command.usage ?? ''].join(' ').trimEnd()}\n      ${command.summary}`)].join('\n');
+  [`usage: ${PROGRAM} <command> [options]`, '', ...commands.map((command) => `  ${synopsis(command)}\n      ${command.summary}`)].join('\n');
 
 /** The command whose path is the longest prefix of the arguments. */
 const findCommand = (commands: readonly CliCommand[], argv: readonly string[]): CliCommand | undefined =>

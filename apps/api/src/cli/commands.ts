@@ -1,6 +1,10 @@
 import type { CliCommand } from './cli-command';
 import { keysCommands } from './keys.commands';
 import { migrateCommand } from './migrate.command';
+import { auditCommands } from './audit.commands';
+import { exportCommand } from './export.command';
+import { importCommand } from './import.command';
+import { projectionsCommands } from './projections.commands';
 
 /** Every CLI command. A new command group adds its list here. */
-export const CLI_COMMANDS: CliCommand[] = [migrateCommand, ...keysCommands];
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand, ...keysCommands, ...projectionsCommands, ...auditCommands, exportCommand, importCommand];

@@ -29,6 +29,8 @@ export const AppConfigSchema = z.object({
   FEED_RELAY: z.enum(['on', 'off']).default('on'),
   /** Seconds between SSE heartbeat comments on an idle stream. */
   FEED_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** Seconds between log checkpoints the API records when the log grew; 0: none (use `audit checkpoint`). */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Requests per minute per API key (token bucket, per process). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long an API key is cached: the longest a revocation made elsewhere (CLI, another process) takes to apply. */

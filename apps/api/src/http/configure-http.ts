@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { getAbsoluteFSPath as swaggerUiPath } from 'swagger-ui-dist';
 import { Clock } from './clock';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { inputHygiene } from './input-hygiene';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestContextMiddleware } from './request-context';
 
@@ -26,9 +28,11 @@ export const configureHttp = (app: INestApplication): void => {
   const filter = new ProblemDetailsFilter();
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
+  (app.getHttpServer() as import('node:http').Server).on('clientError', answerClientError);
   app.use(securityHeaders);
   app.use(requestContextMiddleware(app.get(Clock)));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(inputHygiene);
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => filter.send(error, request, response));
   app.useGlobalFilters(filter);
@@ -52,4 +56,23 @@ const securityHeaders = (request: Request, response: Response, next: NextFunctio
   // Answers carry sensitive material (and a new key's secret): no cache keeps them. Static assets override it.
   response.setHeader('Cache-Control', 'no-store');
   next();
+};
+
+const CLIENT_ERRORS: Record<string, [status: number, code: string, title: string, detail: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'Request header fields too large', 'the request headers are too large'],
+  HPE_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'Request timeout', 'the request took too long to arrive'],
+};
+
+/**
+ * Requests Node's HTTP parser refuses before any route runs (oversized headers, malformed HTTP) are
+ * answered as problem+json too, then the connection is closed.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, title, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'MALFORMED_REQUEST', 'Bad request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ type: problemType(code), title, status, detail, code });
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 };

@@ -23,6 +23,7 @@ export interface ClaimHistoryStep {
   type: string;
   /** When the store recorded the event (what the system knew, and when). */
   recordedAt: Date;
+  data: Record<string, unknown>;
   metadata: RecordedEvent['metadata'];
   hash: string;
   /** The claim's row as this step left it: the same `claimViewOf` the live projection runs. */
@@ -103,6 +104,7 @@ export const replayClaimHistory = (
       eventId: event.eventId,
       type: event.type,
       recordedAt: event.recordedAt,
+      data: event.data,
       metadata: event.metadata,
       hash: event.hash,
       view,

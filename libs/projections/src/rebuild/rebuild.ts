@@ -100,7 +100,7 @@ const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, o
       text: `SELECT ${REPLAY_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
           AND stream_id LIKE 'source-%'
-        ORDER BY transaction_id, global_position LIMIT $5`,
+        ORDER BY events.transaction_id, events.global_position LIMIT $5`,
       values: [after.transactionId, after.globalPosition, cut.transactionId, cut.globalPosition, batchSize],
     });
     for (const row of rows) sources.apply(row.stream_id.slice('source-'.length), toReplayed(row));
@@ -320,7 +320,7 @@ async function catchUp(
       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
         ${to ? 'AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)' : ''}
         AND (stream_id LIKE 'source-%' OR stream_id LIKE 'claim-%')
-      ORDER BY transaction_id, global_position`,
+      ORDER BY events.transaction_id, events.global_position`,
     to ? [from.transactionId, from.globalPosition, to.transactionId, to.globalPosition] : [from.transactionId, from.globalPosition],
   );
   const touchedClaims = new Set<string>();

@@ -10,7 +10,7 @@ import {
   type SourceState,
 } from '@claims/domain';
 import { compareLogPositions, type LogPosition } from '@claims/event-store';
-import { claimViewOf, sourceIdsOf, type ClaimView } from '../claim-view/claim-view.projection';
+import { claimViewOf, type ClaimView } from '../claim-view/claim-view.projection';
 import { sourceViewOf, type SourceView } from '../source-view/source-view.projection';
 
 /** What a rebuild reads of each event (no metadata, no hash). */
@@ -76,17 +76,22 @@ export class SourceFolds implements SourceCatalogue {
 export class ClaimFold {
   state: ClaimState = claimDecider.initialState();
   version = 0;
-  private last?: { position: LogPosition; decidedAt: string };
+  private last?: ReplayedEvent;
   private readonly linkedAt = new Map<string, LogPosition>();
 
   constructor(readonly claimId: string) {}
 
   apply(event: ReplayedEvent): void {
-    this.state = claimDecider.evolve(this.state, readClaimEvent(event));
+    const decided = readClaimEvent(event);
+    this.state = claimDecider.evolve(this.state, decided);
     this.version = event.streamVersion;
-    this.last = { position: event.position, decidedAt: decidedAtOf(event) };
+    this.last = event;
     if (this.state.status === 'none') return;
-    for (const sourceId of sourceIdsOf(this.state)) if (!this.linkedAt.has(sourceId)) this.linkedAt.set(sourceId, event.position);
+    // Only a report brings a source onto a claim (what `sourceIdsOf` collects), so only its sources are new.
+    const report = 'report' in decided.data ? decided.data.report : undefined;
+    for (const sourceId of report ? [report.sourceId, report.relaysSourceId] : []) {
+      if (sourceId !== undefined && !this.linkedAt.has(sourceId)) this.linkedAt.set(sourceId, event.position);
+    }
   }
 
   /**
@@ -97,7 +102,7 @@ export class ClaimFold {
    */
   view(sources: SourceFolds, params: AssessmentParams = ASSESSMENT_MODEL_V1): ClaimView | undefined {
     if (this.state.status === 'none' || !this.last) return undefined;
-    let touch = this.last;
+    let touch = { position: this.last.position, decidedAt: decidedAtOf(this.last) };
     for (const [sourceId, linkedAt] of this.linkedAt) {
       const sourceLast = sources.lastEvent(sourceId);
       if (sourceLast && compareLogPositions(sourceLast.position, linkedAt) > 0 && compareLogPositions(sourceLast.position, touch.position) > 0) {

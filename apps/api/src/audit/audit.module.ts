@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditService } from './audit.service';
+import { AUDIT_OPTIONS, CheckpointScheduler, type AuditOptions } from './checkpoint-scheduler';
+import { GetClaimHistoryHandler } from './get-claim-history.handler';
+
+/** Claim history, log verification, checkpoints (periodic when configured) and exports. */
+@Module({})
+export class AuditModule {
+  static create(options: AuditOptions = {}): DynamicModule {
+    return {
+      module: AuditModule,
+      controllers: [AuditController],
+      providers: [{ provide: AUDIT_OPTIONS, useValue: options }, AuditService, GetClaimHistoryHandler, CheckpointScheduler],
+      exports: [GetClaimHistoryHandler],
+    };
+  }
+}

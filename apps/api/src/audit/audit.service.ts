@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import {
+  createCheckpoint,
+  describeVerification,
+  exportLog,
+  findCheckpoint,
+  formatLogPosition,
+  listCheckpoints,
+  PgEventStore,
+  verifyCheckpoint,
+  verifyLog,
+  type LogCheckpoint,
+  type VerifyLogResult,
+} from '@claims/event-store';
+import { claimStreamId, sourceIdsOfClaimEvents, sourceStreamId } from '@claims/projections';
+import type { AuditVerifyResponse, LogCheckpointResponse } from '@claims/contracts';
+import { ClaimNotFound } from '@claims/domain';
+import { HttpProblem } from '../http/problem';
+
+export const toVerifyResponse = (result: VerifyLogResult): AuditVerifyResponse => {
+  const link = (broken: NonNullable<VerifyLogResult['firstBroken']>) => ({ ...broken, position: formatLogPosition(broken.position) });
+  return {
+    intact: result.intact,
+    ...(result.streamId ? { streamId: result.streamId } : {}),
+    checkedUpTo: formatLogPosition(result.checkedUpTo),
+    intactUpTo: result.intactUpTo ? formatLogPosition(result.intactUpTo) : null,
+    events: result.events,
+    streams: result.streams,
+    ...(result.firstBroken ? { firstBroken: link(result.firstBroken) } : {}),
+    brokenStreams: result.brokenStreams,
+    broken: result.broken.map(link),
+    summary: describeVerification(result),
+  };
+};
+
+export const toCheckpointResponse = (checkpoint: LogCheckpoint): LogCheckpointResponse => ({ ...checkpoint, position: formatLogPosition(checkpoint.position) });
+
+/** Verification, checkpoints and exports of the log, for auditors. */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: PgEventStore,
+  ) {}
+
+  verify(streamId?: string): Promise<VerifyLogResult> {
+    return verifyLog(this.pool, { ...(streamId ? { streamId } : {}) });
+  }
+
+  async checkpoints(): Promise<LogCheckpoint[]> {
+    return listCheckpoints(this.pool);
+  }
+
+  async createCheckpoint(): Promise<{ checkpoint: LogCheckpoint; created: boolean }> {
+    return createCheckpoint(this.pool);
+  }
+
+  async verifyCheckpoint(reference: string) {
+    const checkpoint = await findCheckpoint(this.pool, reference);
+    if (!checkpoint) throw new HttpProblem(404, 'CHECKPOINT_NOT_FOUND', 'Not found', `No checkpoint ${reference}`, { field: 'path.checkpoint' });
+    const result = await verifyCheckpoint(this.pool, checkpoint, checkpoint);
+    return {
+      matches: result.matches,
+      checkpointIntact: result.checkpointIntact,
+      checkpoint: toCheckpointResponse(checkpoint),
+      found: { ...result.found, position: formatLogPosition(result.found.position) },
+    };
+  }
+
+  /** The streams a claim's export holds: the claim's and those of every source it names. */
+  async claimExportStreams(claimId: string): Promise<string[]> {
+    const claimEvents = await this.store.readStream(claimStreamId(claimId));
+    if (claimEvents.length === 0) throw new ClaimNotFound(claimId);
+    return [claimStreamId(claimId), ...sourceIdsOfClaimEvents(claimEvents).map(sourceStreamId)];
+  }
+
+  exportLines(streamIds?: string[]): AsyncGenerator<string> {
+    return exportLog(this.pool, streamIds ? { streamIds } : {});
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Pool } from 'pg';
+import { createCheckpoint, formatLogPosition } from '@claims/event-store';
+
+export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');
+
+export interface AuditOptions {
+  /** Create a log checkpoint this often when the log grew since the last one; 0 or unset: never. */
+  checkpointIntervalMs?: number;
+}
+
+/** Periodic log checkpoints in the API process (several instances serialise on an advisory lock). */
+@Injectable()
+export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CheckpointScheduler.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly pool: Pool,
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = this.options.checkpointIntervalMs ?? 0;
+    if (interval <= 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => {
+        this.running = undefined;
+      });
+    }, interval);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const { checkpoint, created } = await createCheckpoint(this.pool, { onlyIfGrown: true });
+      if (created) {
+        this.logger.log(`log checkpoint ${checkpoint.id} at ${formatLogPosition(checkpoint.position)}: root ${checkpoint.merkleRoot}`);
+      }
+    } catch (error) {
+      this.logger.warn(`log checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

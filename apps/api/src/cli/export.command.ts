@@ -1,0 +1,36 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { exportLog, PgEventStore } from '@claims/event-store';
+import { createProgress } from '@claims/platform';
+import { claimStreamId, sourceIdsOfClaimEvents, sourceStreamId } from '@claims/projections';
+import type { CliCommand } from './cli-command';
+import { CliUsageError, parseCliArgs } from './cli-options';
+
+const USAGE = 'npm run cli -- export [--claim <claimId>] [--stream <streamId> ...] [--output <file>]   (default: the whole log to stdout)';
+
+export const exportCommand: CliCommand = {
+  path: ['export'],
+  summary: 'export the log, a claim (with its sources) or streams as NDJSON with metadata and hashes',
+  usage: USAGE,
+  run: async (args, context) => {
+    const { values } = parseCliArgs(args, USAGE, { claim: { type: 'string' }, stream: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } });
+    const { pool } = await context.database();
+    let streamIds: string[] | undefined = values.stream;
+    if (values.claim) {
+      const store = new PgEventStore({ pool });
+      const claimEvents = await store.readStream(claimStreamId(values.claim));
+      if (claimEvents.length === 0) throw new CliUsageError(`claim ${values.claim} does not exist`, 1);
+      streamIds = [...(streamIds ?? []), claimStreamId(values.claim), ...sourceIdsOfClaimEvents(claimEvents).map(sourceStreamId)];
+    }
+    const output = values.output ? createWriteStream(values.output) : process.stdout;
+    const progress = createProgress({ label: 'export' });
+    for await (const line of exportLog(pool, { ...(streamIds ? { streamIds } : {}), onProgress: (n) => progress.add(n) })) {
+      if (!output.write(`${line}\n`)) await once(output, 'drain');
+    }
+    progress.done();
+    if (values.output) {
+      output.end();
+      await once(output, 'finish');
+    }
+  },
+};

@@ -1,0 +1,143 @@
+import type { Pool } from 'pg';
+import { createProgress, type Progress } from '@claims/platform';
+import { PROJECTION_NAMES, rebuildProjections, RebuildInterrupted, type ProjectionName, type RebuildReport } from '@claims/projections';
+import type { CliCommand } from './cli-command';
+import { CliUsageError, parseCliArgs, withOwnerPool } from './cli-options';
+
+const STATUS_USAGE = 'npm run cli -- projections status';
+const REBUILD_USAGE = `npm run cli -- projections rebuild [${PROJECTION_NAMES.join('|')}] [--batch-size 10000] [--keep-previous] [--json]`;
+
+interface ProjectionStatus {
+  name: string;
+  kind: 'inline' | 'subscription';
+  rows?: number;
+  /** The last event applied: `<transactionId>-<globalPosition>`. */
+  checkpoint: string | null;
+  /** Events of the streams it follows that are in the log after its checkpoint. */
+  lag: number;
+  detail?: string;
+}
+
+// Inline projections record the global position of the last event applied to each row; the newest one is
+// their checkpoint. Their lag is the events after it in log order, of the stream kinds they follow.
+const inlineStatus = async (pool: Pool, name: string, table: string, streamPatterns: string[]): Promise<ProjectionStatus> => {
+  const { rows } = await pool.query<{ rows: string; transaction_id: string | null; global_position: string | null; lag: string }>(
+    `WITH checkpoint AS (
+       SELECT e.transaction_id, e.global_position FROM events e
+        WHERE e.global_position = (SELECT max(position) FROM ${table})
+     )
+     SELECT (SELECT count(*) FROM ${table}) AS rows,
+            (SELECT transaction_id::text FROM checkpoint) AS transaction_id,
+            (SELECT global_position FROM checkpoint) AS global_position,
+            (SELECT count(*) FROM events e
+              WHERE e.stream_id LIKE ANY($1::text[])
+                AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                AND (NOT EXISTS (SELECT 1 FROM checkpoint) OR (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM checkpoint), (SELECT global_position FROM checkpoint)))) AS lag`,
+    [streamPatterns],
+  );
+  const row = rows[0];
+  return {
+    name,
+    kind: 'inline',
+    rows: Number(row.rows),
+    checkpoint: row.transaction_id ? `${row.transaction_id}-${row.global_position}` : null,
+    lag: Number(row.lag),
+  };
+};
+
+export const projectionsStatusCommand: CliCommand = {
+  path: ['projections', 'status'],
+  summary: "each projection's checkpoint and lag, and the last rebuilds",
+  usage: STATUS_USAGE,
+  run: async (args, context) => {
+    const { values } = parseCliArgs(args, STATUS_USAGE, { json: { type: 'boolean' } });
+    const database = await context.database();
+    const pool = database.pool;
+    const statuses: ProjectionStatus[] = [
+      await inlineStatus(pool, 'claim_view', 'claim_view', ['claim-%', 'source-%']),
+      await inlineStatus(pool, 'source_view', 'source_view', ['source-%']),
+    ];
+    const { rows: subscriptions } = await pool.query<{ name: string; position: string; lag: string; last_error: string | null; failed_attempts: number }>(
+      `SELECT s.name, s.transaction_id::text || '-' || s.global_position AS position, s.last_error, s.failed_attempts,
+              (SELECT count(*) FROM events e WHERE (e.transaction_id, e.global_position) > (s.transaction_id, s.global_position)
+                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())) AS lag
+         FROM subscription_checkpoints s ORDER BY s.name`,
+    );
+    for (const row of subscriptions) {
+      statuses.push({
+        name: row.name,
+        kind: 'subscription',
+        checkpoint: row.position,
+        lag: Number(row.lag),
+        ...(row.last_error ? { detail: `failing (${row.failed_attempts} attempts): ${row.last_error}` } : {}),
+      });
+    }
+    const { rows: rebuilds } = await pool.query<{ target: string; status: string; phase: string; events_done: string; started_at: Date; finished_at: Date | null }>(
+      'SELECT target, status, phase, events_done, started_at, finished_at FROM projection_rebuilds ORDER BY target',
+    );
+    if (values.json) {
+      context.print(JSON.stringify({ projections: statuses, rebuilds }));
+      return;
+    }
+    context.print(`${'projection'.padEnd(28)} ${'kind'.padEnd(13)} ${'rows'.padStart(10)} ${'checkpoint'.padEnd(22)} ${'lag'.padStart(8)}`);
+    for (const status of statuses) {
+      context.print(
+        `${status.name.padEnd(28)} ${status.kind.padEnd(13)} ${(status.rows?.toLocaleString('en-US') ?? '-').padStart(10)} ${(status.checkpoint ?? '(empty)').padEnd(22)} ${status.lag.toLocaleString('en-US').padStart(8)}${status.detail ? `  ${status.detail}` : ''}`,
+      );
+    }
+    for (const rebuild of rebuilds) {
+      context.print(
+        `rebuild ${rebuild.target}: ${rebuild.status} (${rebuild.phase}), ${Number(rebuild.events_done).toLocaleString('en-US')} claim events replayed, started ${rebuild.started_at.toISOString()}${rebuild.finished_at ? `, finished ${rebuild.finished_at.toISOString()}` : ' (run `projections rebuild` to resume)'}`,
+      );
+    }
+  },
+};
+
+export const describeRebuild = (report: RebuildReport): string[] => {
+  const lines = [
+    `rebuilt ${report.projections.join(', ')}${report.resumed ? ' (resumed)' : ''}: ${report.events.toLocaleString('en-US')} events, ${report.claims.toLocaleString('en-US')} claims, ${report.sources.toLocaleString('en-US')} sources in ${report.seconds.toFixed(1)} s; caught up ${report.caughtUp} events written meanwhile; swapped in at ${report.cut}`,
+  ];
+  const drifted = report.drift.filter((table) => table.differing > 0 || table.liveRows !== table.rebuiltRows);
+  if (drifted.length === 0) lines.push(`drift: none (${report.drift.map((table) => `${table.table} ${table.rebuiltRows.toLocaleString('en-US')} rows identical`).join(', ')})`);
+  for (const table of drifted) {
+    lines.push(`drift in ${table.table}: ${table.differing} rows differ (live ${table.liveRows}, rebuilt ${table.rebuiltRows}); the rebuilt rows are now live`);
+    for (const sample of table.samples) lines.push(`  ${sample.key}: ${sample.columns.join(', ')}`);
+  }
+  return lines;
+};
+
+export const projectionsRebuildCommand: CliCommand = {
+  path: ['projections', 'rebuild'],
+  summary: 'replay the log into fresh tables, swap them in atomically, report drift (resumable)',
+  usage: REBUILD_USAGE,
+  run: async (args, context) => {
+    const { values, positionals } = parseCliArgs(args, REBUILD_USAGE, { 'batch-size': { type: 'string' }, 'keep-previous': { type: 'boolean' }, json: { type: 'boolean' } }, true);
+    const names = positionals as ProjectionName[];
+    const unknown = names.filter((name) => !PROJECTION_NAMES.includes(name));
+    if (unknown.length > 0 || names.length > 1) throw new CliUsageError(`unknown projection ${unknown.join(', ') || names.join(', ')}; one of ${PROJECTION_NAMES.join(', ')}\nusage: ${REBUILD_USAGE}`);
+    const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
+    if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new CliUsageError(`--batch-size must be a positive integer\nusage: ${REBUILD_USAGE}`);
+    let progress: Progress | undefined;
+    try {
+      const report = await withOwnerPool(context, (pool) =>
+        rebuildProjections(pool, {
+          ...(names.length ? { projections: names } : {}),
+          ...(batchSize ? { batchSize } : {}),
+          keepPrevious: values['keep-previous'] ?? false,
+          onStart: ({ total, resumed }) => {
+            progress = createProgress({ label: resumed ? 'rebuild (resumed)' : 'rebuild', total });
+          },
+          onProgress: (n) => progress?.add(n),
+        }),
+      );
+      progress?.done();
+      if (values.json) context.print(JSON.stringify(report));
+      else for (const line of describeRebuild(report)) context.print(line);
+    } catch (error) {
+      if (error instanceof RebuildInterrupted) throw new CliUsageError(error.message, 1);
+      throw error;
+    }
+  },
+};
+
+export const projectionsCommands: CliCommand[] = [projectionsStatusCommand, projectionsRebuildCommand];

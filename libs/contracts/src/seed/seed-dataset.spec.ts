@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AddReportRequest, IssueVerdictRequest, OpenClaimRequest, RetractReportRequest } from '../api/claims.schema';
+import { RegisterSourceRequest, RegradeSourceRequest } from '../api/sources.schema';
+import { SeedDatasetSchema, toReportInput, type SeedDataset } from './seed-dataset.schema';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const datasetFile = path.join(repoRoot, 'infra', 'seed', 'sahel-2019-2023.json');
+const seedsDir = path.join(repoRoot, '..', 'shared', 'seeds');
+const raw = (): unknown => JSON.parse(readFileSync(datasetFile, 'utf8'));
+const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+const fakeId = (key: string): string => `00000000-0000-4000-8000-${Buffer.from(key).toString('hex').padEnd(12, '0').slice(0, 12)}`;
+
+describe('the Sahel seed dataset', () => {
+  const dataset: SeedDataset = SeedDatasetSchema.parse(raw());
+  const claims = dataset.steps.filter((step) => step.action === 'open-claim');
+  const sources = dataset.steps.filter((step) => step.action === 'register-source');
+
+  it('covers at least 15 claims and 20 sources, each claim with its expectation', () => {
+    expect(claims.length).toBeGreaterThanOrEqual(15);
+    expect(sources.length).toBeGreaterThanOrEqual(20);
+    for (const claim of claims) expect(claim.expected.explanationIncludes.length).toBeGreaterThan(0);
+  });
+
+  it('covers a retraction, a dispute, a verdict and a re-grade', () => {
+    const actions = new Set(dataset.steps.map((step) => (step.action === 'add-report' ? `${step.action}:${step.stance}` : step.action)));
+    expect([...actions].sort()).toEqual(
+      ['add-report:disputes', 'add-report:supports', 'issue-verdict', 'open-claim', 'register-source', 'regrade-source', 'retract-report'].sort(),
+    );
+  });
+
+  it('turns every step into a body the API request schemas accept', () => {
+    for (const step of dataset.steps) {
+      const context = `step ${step.key}`;
+      const parse = (schema: { safeParse(value: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+        const result = schema.safeParse(body);
+        if (!result.success) throw new Error(`${context}: ${String(result.error)}`);
+      };
+      switch (step.action) {
+        case 'register-source':
+          parse(RegisterSourceRequest, step.source);
+          break;
+        case 'open-claim':
+          parse(OpenClaimRequest, { ...step.claim, report: toReportInput(step.report, fakeId) });
+          break;
+        case 'add-report':
+          parse(AddReportRequest, { stance: step.stance, ...(step.reason ? { reason: step.reason } : {}), report: toReportInput(step.report, fakeId) });
+          break;
+        case 'retract-report':
+          parse(RetractReportRequest, step.body);
+          break;
+        case 'regrade-source':
+          parse(RegradeSourceRequest, step.body);
+          break;
+        case 'issue-verdict':
+          parse(IssueVerdictRequest, step.body);
+          break;
+      }
+    }
+  });
+
+  it('quotes every source and report from the seed document it names', () => {
+    if (!existsSync(seedsDir)) {
+      throw new Error(`the seed documents are not at ${seedsDir}: shared/ must sit beside the repository (../shared/seeds)`);
+    }
+    const documents = new Map(Object.keys(dataset.documents).map((name) => [name, normalise(readFileSync(path.join(seedsDir, name), 'utf8'))]));
+    const missing = dataset.steps.flatMap((step) => {
+      const provenances = [...('provenance' in step ? [step.provenance] : []), ...('report' in step ? [step.report.provenance] : [])];
+      return provenances
+        .filter(({ document, quote }) => !documents.get(document)?.includes(normalise(quote)))
+        .map(({ document, quote }) => `${step.key}: "${quote}" is not in ${document}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  describe('refuses a dataset whose timeline does not hold together', () => {
+    const broken = (edit: (steps: Array<Record<string, unknown>>) => void) => {
+      const copy = raw() as { steps: Array<Record<string, unknown>> };
+      edit(copy.steps);
+      const result = SeedDatasetSchema.safeParse(copy);
+      return result.success ? [] : result.error.issues.map((issue) => issue.message);
+    };
+    const indexOf = (steps: Array<Record<string, unknown>>, key: string) => steps.findIndex((step) => step.key === key);
+
+    it('a report from a source registered later', () => {
+      expect(broken((steps) => steps.splice(indexOf(steps, 'src-jnim-profile'), 1))).toContain(
+        'source "src-jnim-profile" is not registered by an earlier step',
+      );
+    });
+
+    it('a step dated before the one it follows', () => {
+      expect(broken((steps) => (steps[indexOf(steps, 'src-acled')].at = '2019-01-01'))).toContain('2019-01-01 is before the previous step (2020-07-07)');
+    });
+
+    it('a retraction of a report on another claim', () => {
+      expect(broken((steps) => (steps[indexOf(steps, 'retract-executions-al-naba')].reportKey = 'rep-attack-al-naba'))).toContain(
+        'report "rep-attack-al-naba" is not an earlier report on claim "claim-kalamba-executions"',
+      );
+    });
+
+    it('a duplicate key', () => {
+      expect(broken((steps) => (steps[indexOf(steps, 'src-ihs-jtic')].key = 'src-jnim-profile'))).toEqual(
+        expect.arrayContaining(['duplicate step key "src-jnim-profile"']),
+      );
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// Child of rebuild.bench.ts: the sequential read of the events table, then the claim projection rebuild,
+// in one process whose peak RSS is what the bench reports. Last line: JSON.
+import { Pool } from 'pg';
+import { createProgress } from '@claims/platform';
+import { rebuildProjections } from '@claims/projections';
+
+const BATCH = 10_000;
+
+/** The baseline: every row of the events table, in log order, in keyset batches, parsed by pg. */
+const rawRead = async (pool: Pool): Promise<number> => {
+  const progress = createProgress({ label: 'raw read' });
+  let after = ['0', 0] as [string, number];
+  let count = 0;
+  for (;;) {
+    const { rows } = await pool.query({
+      name: 'bench_raw_read',
+      text: `SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash
+               FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) ORDER BY events.transaction_id, events.global_position LIMIT $3`,
+      values: [after[0], after[1], BATCH],
+    });
+    count += rows.length;
+    progress.add(rows.length);
+    if (rows.length < BATCH) break;
+    const last = rows[rows.length - 1];
+    after = [last.transaction_id, Number(last.global_position)];
+  }
+  progress.done();
+  return count;
+};
+
+const main = async () => {
+  const pool = new Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 4 });
+  try {
+    const readStarted = process.hrtime.bigint();
+    const read = await rawRead(pool);
+    const readSeconds = Number(process.hrtime.bigint() - readStarted) / 1e9;
+    console.error(`peak RSS after the raw read: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+
+    let progress: ReturnType<typeof createProgress> | undefined;
+    const rebuildStarted = process.hrtime.bigint();
+    const report = await rebuildProjections(pool, {
+      projections: ['claim_view'],
+      batchSize: BATCH,
+      onStart: ({ total }) => {
+        progress = createProgress({ label: 'rebuild claim_view', total });
+      },
+      onProgress: (n) => progress?.add(n),
+    });
+    progress?.done();
+    const rebuildSeconds = Number(process.hrtime.bigint() - rebuildStarted) / 1e9;
+    const rawEps = read / readSeconds;
+    const rebuildEps = report.events / rebuildSeconds;
+    console.log(`raw read: ${read} events in ${readSeconds.toFixed(2)} s; rebuild: ${report.events} events, ${report.claims} claims in ${rebuildSeconds.toFixed(2)} s`);
+    console.log(
+      JSON.stringify({
+        events: read,
+        rebuild_eps: Math.round(rebuildEps),
+        raw_read_eps: Math.round(rawEps),
+        ratio: Math.round((rebuildEps / rawEps) * 1000) / 1000,
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
