@@ -133,7 +133,8 @@ const main = async () => {
       await pool.end();
     }
     console.log(`generated ${written.toLocaleString('en-US')} events (${claims.toLocaleString('en-US')} claims, ${sources.toLocaleString('en-US')} sources) in ${name}`);
-    const output = execFileSync(process.execPath, ['-r', './infra/register.js', path.join(__dirname, 'rebuild.worker.ts')], {
+    // A bounded heap: the rebuild's working set does not grow with N, and the cap keeps V8 from growing lazily.
+    const output = execFileSync(process.execPath, ['--max-old-space-size=256', '-r', './infra/register.js', path.join(__dirname, 'rebuild.worker.ts')], {
       env: { ...process.env, BENCH_DATABASE_URL: url },
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
