@@ -2,7 +2,7 @@ import pino from 'pino';
 import { Pool } from 'pg';
 import { PgEventStore } from '@claims/event-store';
 import { FeedRelay, parseBrokers } from '@claims/feed';
-import { migrateAll, redactUrl } from '@claims/platform';
+import { appPoolConfig, assertAppendOnlyConnection, migrateAll, redactUrl } from '@claims/platform';
 import { loadWorkerConfig } from './worker-config';
 
 /**
@@ -14,8 +14,10 @@ const main = async () => {
   const config = loadWorkerConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'claim-ledger-worker' } });
   await migrateAll(config.DATABASE_URL, (line) => logger.debug({ component: 'migrations' }, line));
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' });
+  // Like the API, the relay works as the application role: it can read and append events, never rewrite them.
+  const pool = new Pool({ ...appPoolConfig(config.DATABASE_URL, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+  await assertAppendOnlyConnection(pool);
   const store = new PgEventStore({ pool, logger: logger.child({ component: 'event-store' }) });
   const relay = new FeedRelay({
     pool,

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** Environment of the relay worker: the same names as the API's, but PostgreSQL and Kafka are required. */
 export const WorkerConfigSchema = z.object({
+  /** The owner's URL: migrations run with it. */
   DATABASE_URL: z.string().url(),
+  /** The application role's own login (see README "Database roles"); unset: the owner switched to that role. */
+  DATABASE_APP_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
   KAFKA_BROKERS: z.string().regex(/^\s*[^\s,:]+:\d{1,5}(\s*,\s*[^\s,:]+:\d{1,5})*\s*$/, 'a comma-separated list of host:port'),
   KAFKA_CLIENT_ID: z.string().min(1).default('claim-ledger-worker'),

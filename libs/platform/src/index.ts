@@ -2,3 +2,4 @@ export * from './embedded-postgres';
 export * from './databases';
 export * from './app-migrations';
 export * from './progress';
+export * from './app-role';

@@ -70,6 +70,7 @@ export const StatusFeedQuery = z.strictObject({
   /** Comma-separated published statuses; only changes *to* one of them. */
   status: z
     .string()
+    .max(300)
     .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
     .pipe(z.array(PublishedStatus).min(1))
     .optional(),
