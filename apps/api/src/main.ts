@@ -25,7 +25,7 @@ const main = async () => {
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       keyCacheTtlMs: config.API_KEY_CACHE_SECONDS * 1000,
     }, { checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000 }),
-    { logger: new PinoNestLogger(logger) },
+    { logger: new PinoNestLogger(logger), accessLogger: logger.child({ component: 'http' }) },
   );
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);

@@ -2,6 +2,8 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { getAbsoluteFSPath as swaggerUiPath } from 'swagger-ui-dist';
+import type { Logger } from 'pino';
+import { accessLog } from './access-log';
 import { Clock } from './clock';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { inputHygiene } from './input-hygiene';
@@ -17,20 +19,24 @@ export const BODY_LIMIT = '256kb';
  * end-to-end tests, so both run the same pipeline. Nest's own body parser is off: ours runs after the
  * request-context middleware and before an error handler that answers parse failures as problem+json.
  */
-export const createApiApp = async (rootModule: DynamicModule, options: { logger?: false | import('@nestjs/common').LoggerService } = {}): Promise<INestApplication> => {
+export const createApiApp = async (
+  rootModule: DynamicModule,
+  options: { logger?: false | import('@nestjs/common').LoggerService; accessLogger?: Logger } = {},
+): Promise<INestApplication> => {
   const app = await NestFactory.create(rootModule, { bodyParser: false, logger: options.logger, bufferLogs: options.logger !== false });
-  configureHttp(app);
+  configureHttp(app, options.accessLogger);
   return app;
 };
 
 /** Installs middleware, the problem+json filter and the idempotency interceptor on an application. */
-export const configureHttp = (app: INestApplication): void => {
+export const configureHttp = (app: INestApplication, accessLogger?: Logger): void => {
   const filter = new ProblemDetailsFilter();
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   (app.getHttpServer() as import('node:http').Server).on('clientError', answerClientError);
   app.use(securityHeaders);
   app.use(requestContextMiddleware(app.get(Clock)));
+  if (accessLogger) app.use(accessLog(accessLogger));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(inputHygiene);
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
