@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { compareLogPositions, PgEventStore, type LogPosition, type NewEvent, type RecordedEvent } from '@claims/event-store';
+import { compareLogPositions, PgEventStore, READ_ALL_SQL, type LogPosition, type NewEvent, type RecordedEvent } from '@claims/event-store';
 import { createTestDatabase, type TestDatabase } from '@claims/testing';
 
 const event = (label: string): NewEvent => ({ eventId: randomUUID(), type: 'ReportAdded', data: { label } });
@@ -32,7 +32,7 @@ describe('the global log is gap-safe', () => {
   /** The log's true end (ignoring the watermark): where a test's own events will start. */
   const logEnd = async (): Promise<LogPosition> => {
     const { rows } = await db.pool.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
+      'SELECT transaction_id::text, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1',
     );
     return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : { transactionId: '0', globalPosition: 0 };
   };
@@ -124,6 +124,31 @@ describe('the global log is gap-safe', () => {
     expect(all.events).toHaveLength(20);
     for (let index = 1; index < all.events.length; index++) {
       expect(compareLogPositions(all.events[index - 1], all.events[index])).toBeLessThan(0);
+    }
+  });
+});
+
+describe('the global log read plan', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const store = new PgEventStore({ pool: db.pool });
+    for (let index = 0; index < 50; index++) await store.append(`claim-${index}`, [{ eventId: randomUUID(), type: 'ReportAdded', data: { index } }]);
+    await db.pool.query('ANALYZE events');
+  });
+  afterAll(() => db.drop());
+
+  it('walks the (transaction_id, global_position) key in order: no sort, so no text ordering of transaction ids either', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${READ_ALL_SQL}`, ['0', 0, 100]);
+      const plan = JSON.stringify(rows[0]['QUERY PLAN']);
+      expect(plan).toContain('events_pkey');
+      expect(plan).not.toContain('"Node Type":"Sort"');
+    } finally {
+      client.release();
     }
   });
 });

@@ -35,7 +35,7 @@ describe('subscriptions', () => {
 
   const logEnd = async (): Promise<LogPosition> => {
     const { rows } = await db.pool.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1',
+      'SELECT transaction_id::text, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1',
     );
     return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
   };

@@ -78,10 +78,11 @@ const EVENT_COLUMNS =
 
 // The watermark: rows of transactions still running, or that started after the oldest running one, are not
 // read yet. Ordering by the full (transaction_id, global_position) key keeps the order fixed for all readers.
-const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
+/** @internal exported for the plan test: the log read must walk the primary key, never sort. */
+export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY transaction_id, global_position
+  ORDER BY events.transaction_id, events.global_position
   LIMIT $3`;
 
 const UNIQUE_VIOLATION = '23505';
@@ -240,7 +241,7 @@ export class PgEventStore {
       name: 'event_store_head',
       text: `SELECT transaction_id::text AS transaction_id, global_position FROM events
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+        ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     });
     const row = rows[0];
     return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;

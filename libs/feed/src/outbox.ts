@@ -90,11 +90,11 @@ const COLUMNS =
 const READ_SQL = `SELECT ${COLUMNS} FROM feed_outbox
   WHERE (transaction_id, id) > ($1::text::xid8, $2::bigint) AND topic = $3
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY transaction_id, id LIMIT $4`;
+  ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $4`;
 
 const PENDING_SQL = `SELECT ${COLUMNS} FROM feed_outbox
   WHERE published_at IS NULL AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY transaction_id, id LIMIT $1`;
+  ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $1`;
 
 const toRecord = (row: OutboxRow): OutboxRecord => ({
   position: { transactionId: row.transaction_id, globalPosition: Number(row.id) },
@@ -198,7 +198,7 @@ export const outboxHead = async (db: Queryable, topic: string): Promise<LogPosit
     name: 'feed_outbox_head',
     text: `SELECT transaction_id::text AS transaction_id, id FROM feed_outbox
       WHERE topic = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id DESC, id DESC LIMIT 1`,
+      ORDER BY feed_outbox.transaction_id DESC, feed_outbox.id DESC LIMIT 1`,
     values: [topic],
   });
   const row = rows[0];

@@ -100,6 +100,10 @@ export const describeRebuild = (report: RebuildReport): string[] => {
   const drifted = report.drift.filter((table) => table.differing > 0 || table.liveRows !== table.rebuiltRows);
   if (drifted.length === 0) lines.push(`drift: none (${report.drift.map((table) => `${table.table} ${table.rebuiltRows.toLocaleString('en-US')} rows identical`).join(', ')})`);
   for (const table of drifted) {
+    if (table.liveRows === 0) {
+      lines.push(`${table.table}: ${table.rebuiltRows.toLocaleString('en-US')} rows built (the live table was empty)`);
+      continue;
+    }
     lines.push(`drift in ${table.table}: ${table.differing} rows differ (live ${table.liveRows}, rebuilt ${table.rebuiltRows}); the rebuilt rows are now live`);
     for (const sample of table.samples) lines.push(`  ${sample.key}: ${sample.columns.join(', ')}`);
   }
