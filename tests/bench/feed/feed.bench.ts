@@ -1,8 +1,9 @@
-// `npm run bench:feed [-- --rate 200 --seconds 60 --claims 500 --driver outbox]`
+// `npm run bench:feed [-- --rate 200 --seconds 60 --claims 500 --driver http|outbox]`
 //
-// End-to-end latency of the status feed: from the commit of the transaction that enqueues a status change
-// to a kafkajs consumer's receipt of it, at a steady rate. The relay runs in this process, as it does in
-// the API by default. A fresh database is created (and dropped) through DATABASE_URL (default the local
+// End-to-end latency of the status feed at a steady rate: with the `http` driver (default), from the HTTP
+// response of a command that changed a claim's status, rating or band to a kafkajs consumer's receipt of
+// the message it caused (the API, with its relay, runs in this process as `npm start` runs it); with
+// `outbox`, from the commit of a transaction that enqueues a change (the feed alone). A fresh database is created (and dropped) through DATABASE_URL (default the local
 // server); Kafka is KAFKA_BROKERS, or found like the test harness does (testcontainers, infra/kafka/kafka.sh).
 // The last stdout line is one JSON object: p50_ms, p99_ms, max_ms, delivered, expected (and the settings).
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,14 @@ import { Pool } from 'pg';
 import { dropDatabase, ensureDatabase, migrateAll, redactUrl } from '@claims/platform';
 import { createKafka, ensureFeedTopics, FeedRelay, type FeedKafkaConfig, STATUS_TOPIC, stderrFeedLogger, topicName } from '@claims/feed';
 import { startTestKafka } from '../../support/kafka-server';
-import { OutboxDriver, type StatusChangeDriver } from './status-change.drivers';
+import type { INestApplication } from '@nestjs/common';
+import { ClaimStatusChangedV1 } from '@claims/contracts';
+import { PgEventStore } from '@claims/event-store';
+import { appPoolConfig } from '@claims/platform';
+import { AppModule } from '../../../apps/api/src/app.module';
+import { createApiApp } from '../../../apps/api/src/http/configure-http';
+import { createTestApiKey } from '../../support/api-keys';
+import { HttpDriver, OutboxDriver, type StatusChangeDriver } from './status-change.drivers';
 
 const TARGET_P99_MS = 250;
 
@@ -30,6 +38,8 @@ const main = async () => {
   const rate = arg('rate', 200);
   const seconds = arg('seconds', 60);
   const claims = arg('claims', 500);
+  const driverName = process.argv.includes('--driver') ? process.argv[process.argv.indexOf('--driver') + 1] : 'http';
+  if (driverName !== 'http' && driverName !== 'outbox') throw new Error('--driver must be http or outbox');
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const kafkaServer = await startTestKafka();
   const database = `bench_feed_${randomBytes(4).toString('hex')}`;
@@ -44,6 +54,29 @@ const main = async () => {
   await admin.connect();
   await ensureFeedTopics(admin, config);
   await admin.disconnect();
+
+  let app: INestApplication | undefined;
+  let closeApi = async () => undefined as void;
+  let driver: StatusChangeDriver;
+  if (driverName === 'http') {
+    // The API as main.ts builds it (application role, rate limit out of the way), on an ephemeral port.
+    const appPool = new Pool({ ...appPoolConfig(url), max: 20 });
+    const store = new PgEventStore({ pool: appPool });
+    closeApi = async () => {
+      await app?.close();
+      await store.close();
+      await appPool.end();
+    };
+    const apiDatabase = { url, pool: appPool, description: `bench database ${database}`, close: () => appPool.end() };
+    app = await createApiApp(AppModule.create(apiDatabase, store, {}, { rateLimitPerMinute: 10_000_000 }, { checkpointIntervalMs: 0 }), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as import('node:net').AddressInfo).port}`;
+    const editor = await createTestApiKey(pool, 'editor', { name: 'bench editor' });
+    const sources = await HttpDriver.registerSources(base, editor.header.Authorization, 50);
+    driver = new HttpDriver(base, editor.header.Authorization, claims, sources);
+  } else {
+    driver = new OutboxDriver(pool, claims);
+  }
 
   const committedAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -61,7 +94,7 @@ const main = async () => {
   await consumer.run({
     eachMessage: async ({ message }) => {
       const now = performance.now();
-      const id = message.headers?.ce_id?.toString() ?? '';
+      const id = driver.keyOf(ClaimStatusChangedV1.parse(JSON.parse(message.value?.toString() ?? 'null')), message.headers?.ce_id?.toString() ?? '');
       if (seen.has(id)) return;
       seen.add(id);
       if (warmupIds.has(id)) return;
@@ -78,18 +111,21 @@ const main = async () => {
   const relay = new FeedRelay({ pool, kafka: config, logger: stderrFeedLogger });
   relay.start();
 
-  const driver: StatusChangeDriver = new OutboxDriver(pool, claims);
   // Warm-up, untimed: connections, prepared statements, the producer's first requests.
   const warmup = Math.min(200, rate);
-  for (let sequence = 0; sequence < warmup; sequence++) warmupIds.add(await driver.change(1_000_000 + sequence));
+  for (let sequence = 0; sequence < warmup; sequence++) {
+    const key = await driver.change(1_000_000 + sequence);
+    if (key) warmupIds.add(key);
+  }
   while ([...warmupIds].some((id) => !seen.has(id))) await new Promise((resolve) => setTimeout(resolve, 50));
   latencies.length = 0;
   early = 0;
   const expected = Math.round(rate * seconds);
-  process.stdout.write(`driving ${expected} status changes through the ${driver.name} driver at ${rate}/s for ${seconds} s (${claims} claims)\n`);
+  process.stdout.write(`driving ${expected} commands through the ${driver.name} driver at ${rate}/s for ${seconds} s (${claims} claims)\n`);
   const started = performance.now();
   const writes: Promise<void>[] = [];
   let failed = 0;
+  let unchanged = 0;
   for (let sequence = 0; sequence < expected; sequence++) {
     const due = started + (sequence * 1000) / rate;
     const wait = due - performance.now();
@@ -97,6 +133,7 @@ const main = async () => {
     writes.push(
       driver.change(sequence).then(
         (id) => {
+          if (id === undefined) return void unchanged++;
           const now = performance.now();
           committedAt.set(id, now);
           const received = receivedAt.get(id);
@@ -109,8 +146,10 @@ const main = async () => {
   await Promise.all(writes);
   const writeSeconds = (performance.now() - started) / 1000;
   const deadline = Date.now() + 30_000;
-  while (seen.size - warmupIds.size < expected - failed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const changes = expected - failed - unchanged;
+  while (seen.size - warmupIds.size < changes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 
+  await closeApi();
   await relay.stop();
   await consumer.disconnect();
   await pool.end();
@@ -126,12 +165,14 @@ const main = async () => {
     p50_ms: round(percentile(sorted, 50)),
     p99_ms: round(percentile(sorted, 99)),
     max_ms: round(sorted.at(-1) ?? NaN),
+    commands: expected,
+    commands_without_change: unchanged,
     delivered: seen.size - warmupIds.size,
-    expected,
+    expected: changes,
     failed_writes: failed,
     received_before_commit_returned: early,
     target_p99_ms: TARGET_P99_MS,
-    ok: seen.size - warmupIds.size === expected && failed === 0 && percentile(sorted, 99) < TARGET_P99_MS,
+    ok: seen.size - warmupIds.size === changes && failed === 0 && percentile(sorted, 99) < TARGET_P99_MS,
   };
   process.stdout.write(`\n  delivered ${result.delivered}/${result.expected}   p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   (target p99 < ${TARGET_P99_MS} ms)\n\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);

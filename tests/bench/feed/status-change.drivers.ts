@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Icd203Band } from '@claims/contracts';
+import type { ClaimStatusChangedV1, Icd203Band } from '@claims/contracts';
 import { enqueueStatusChange, type AssessedStatus } from '@claims/feed';
 
 /**
- * How the bench makes one status change happen. Today: the projection's own transaction shape, written
- * straight to the outbox. When the claim commands exist, an `http` driver (POST a corroboration that moves
- * a claim's band) slots in here with the same contract: resolve once the change is committed, with the
- * id of the status-change message it caused.
+ * How the bench makes one status change happen: `http` sends real commands to the API (the user's path),
+ * `outbox` writes the projection's transaction shape straight to the outbox (the feed alone). Either way
+ * `change` resolves once the change is committed (for `http`: when the response arrived) with a key that
+ * `keyOf` also derives from the Kafka message it caused; `undefined` when that command moved no headline.
  */
 export interface StatusChangeDriver {
   readonly name: string;
-  /** Makes change number `sequence` happen; resolves after the commit with the message id it enqueued. */
-  change(sequence: number): Promise<string>;
+  change(sequence: number): Promise<string | undefined>;
+  keyOf(message: ClaimStatusChangedV1, ceId: string): string;
 }
 
 const BANDS: Icd203Band[] = ['almost_no_chance', 'very_unlikely', 'unlikely', 'roughly_even_chance', 'likely', 'very_likely', 'almost_certain'];
@@ -20,6 +20,11 @@ const BANDS: Icd203Band[] = ['almost_no_chance', 'very_unlikely', 'unlikely', 'r
 /** One transaction per change, as the inline projection will run it: (append +) update the row + enqueue. */
 export class OutboxDriver implements StatusChangeDriver {
   readonly name = 'outbox';
+
+  keyOf(_message: ClaimStatusChangedV1, ceId: string): string {
+    return ceId;
+  }
+
   private readonly bands = new Map<string, number>();
 
   constructor(
@@ -66,3 +71,96 @@ export class OutboxDriver implements StatusChangeDriver {
     }
   }
 }
+
+interface Headline {
+  status: string;
+  rating: number;
+  band: string;
+}
+
+interface ClaimBody {
+  id: string;
+  version: number;
+  assessment: { publishedStatus: string; credibilityRating: number; band: string };
+  reports: Array<{ reportId: string; sourceId: string; active?: boolean; retracted?: unknown }>;
+}
+
+/**
+ * Real commands over HTTP, cycling each claim through changes an analyst makes: open it (one source),
+ * corroborate it from an independent source, then alternately dispute it (from a new source each time)
+ * and retract that dispute. The key is the claim and the version the command produced, which the message
+ * carries as its cause.
+ */
+export class HttpDriver implements StatusChangeDriver {
+  readonly name = 'http';
+  private readonly state = new Map<number, { id: string; step: number; headline: Headline; dispute?: string }>();
+
+  constructor(
+    private readonly base: string,
+    private readonly authorization: string,
+    private readonly claims: number,
+    private readonly sources: { opener: string; corroborator: string; disputers: string[] },
+  ) {}
+
+  static async registerSources(base: string, authorization: string, disputers: number): Promise<HttpDriver['sources']> {
+    const register = async (name: string, kind: string) =>
+      ((await post(base, authorization, '/sources', { name, kind, reliability: 'B' })) as { id: string }).id;
+    return {
+      opener: await register('Bench wire service', 'wire_agency'),
+      corroborator: await register('Bench research group', 'research_organisation'),
+      disputers: await Promise.all(Array.from({ length: disputers }, (_, index) => register(`Bench ministry ${index}`, 'government_or_military'))),
+    };
+  }
+
+  keyOf(message: ClaimStatusChangedV1): string {
+    return `${message.claimId}:${message.cause.streamVersion}`;
+  }
+
+  async change(sequence: number): Promise<string | undefined> {
+    const index = sequence % this.claims;
+    const claim = this.state.get(index);
+    const report = (sourceId: string) => ({ sourceId, publishedAt: '2023-11-03T08:00:00Z', url: `https://example.org/bench/${sequence}` });
+    let body: ClaimBody;
+    if (!claim) {
+      body = (await post(this.base, this.authorization, '/claims', {
+        statement: `Bench claim ${index}: an attack near Kalamba`,
+        category: 'attack',
+        actors: [{ name: 'ISGS', role: 'perpetrator' }],
+        location: { placeName: 'Kalamba', country: 'Burkina Faso', precision: 'locality' },
+        occurred: { start: '2023-10-20', precision: 'day' },
+        report: report(this.sources.opener),
+      })) as ClaimBody;
+      this.state.set(index, { id: body.id, step: 1, headline: headlineOf(body) });
+      return `${body.id}:${body.version}`;
+    }
+    const step = claim.step++;
+    if (step === 1) {
+      body = ((await post(this.base, this.authorization, `/claims/${claim.id}/reports`, { stance: 'supports', report: report(this.sources.corroborator) })) as { claim: ClaimBody }).claim;
+    } else if (claim.dispute === undefined) {
+      const disputer = this.sources.disputers[(step / 2) % this.sources.disputers.length | 0];
+      const answer = (await post(this.base, this.authorization, `/claims/${claim.id}/reports`, {
+        stance: 'disputes',
+        reason: 'denies it happened',
+        report: report(disputer),
+      })) as { reportId: string; claim: ClaimBody };
+      claim.dispute = answer.reportId;
+      body = answer.claim;
+    } else {
+      body = (await post(this.base, this.authorization, `/claims/${claim.id}/reports/${claim.dispute}/retraction`, { reason: 'withdrawn' })) as ClaimBody;
+      claim.dispute = undefined;
+    }
+    const headline = headlineOf(body);
+    const moved = JSON.stringify(headline) !== JSON.stringify(claim.headline);
+    claim.headline = headline;
+    return moved ? `${body.id}:${body.version}` : undefined;
+  }
+}
+
+const headlineOf = (body: ClaimBody): Headline => ({ status: body.assessment.publishedStatus, rating: body.assessment.credibilityRating, band: body.assessment.band });
+
+const post = async (base: string, authorization: string, path: string, body: unknown): Promise<unknown> => {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+  return JSON.parse(text);
+};
