@@ -5,6 +5,7 @@ export * from './log-position';
 export * from './event-hash';
 export * from './pg-event-store';
 export * from './subscription';
+export * from './pg-channel-listener';
 export * from './migrate';
 export * from './handle-command';
 export * from './verify-log';

@@ -12,7 +12,7 @@ import type {
 } from './event-store.types';
 import { contentHashOf } from './event-hash';
 import { LOG_START } from './log-position';
-import { APPENDED_CHANNEL, LogNotifier } from './log-notifier';
+import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 import { type EventStoreLogger, stderrLogger } from './event-store.logger';
 
@@ -97,7 +97,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class PgEventStore {
   readonly pool: Pool;
   readonly logger: EventStoreLogger;
-  private notifier?: LogNotifier;
+  private notifier?: PgChannelListener;
   private notifyTimer?: NodeJS.Timeout;
   private readonly subscriptions = new Set<Subscription>();
 
@@ -263,7 +263,7 @@ export class PgEventStore {
    * handler is retried with backoff; the subscription never moves past an event it did not handle.
    */
   subscribe(name: string, options: SubscriptionOptions, handler: SubscriptionHandler): Subscription {
-    this.notifier ??= new LogNotifier(this.pool, this.logger);
+    this.notifier ??= new PgChannelListener(this.pool, APPENDED_CHANNEL, this.logger, { applicationName: 'claim-ledger-log-listener' });
     const subscription = new Subscription(this, this.notifier, name, options, handler, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     subscription.start();

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStoreLogger } from './event-store.logger';
 import type { LogPosition, ReadAllOptions, ReadAllResult, RecordedEvent } from './event-store.types';
 import { compareLogPositions, LOG_START } from './log-position';
-import type { LogNotifier } from './log-notifier';
+import type { PgChannelListener } from './pg-channel-listener';
 
 /** What a subscription needs from its store (the store passes itself). */
 export interface SubscribableLog {
@@ -60,7 +60,7 @@ export class Subscription {
 
   constructor(
     private readonly store: SubscribableLog,
-    private readonly notifier: LogNotifier,
+    private readonly notifier: PgChannelListener,
     readonly name: string,
     private readonly options: SubscriptionOptions,
     private readonly handler: SubscriptionHandler,
@@ -224,9 +224,9 @@ export class Subscription {
   private async sleep(ms: number, wakeOnAppend: boolean): Promise<void> {
     if (!this.running) return;
     if (wakeOnAppend) {
-      const { promise, cancel } = this.notifier.waitForAppend(ms);
-      this.cancelWait = cancel;
-      await promise;
+      const cancelled = new AbortController();
+      this.cancelWait = () => cancelled.abort();
+      await this.notifier.wait(ms, cancelled.signal);
     } else {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
