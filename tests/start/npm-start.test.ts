@@ -1,46 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+import { freePort } from '@claims/platform';
+import { makeDataParent, startNpmStart } from '../support/npm-start';
 
 /** `npm start` as a newcomer runs it: no DATABASE_URL, no KAFKA_BROKERS, a data folder of its own. */
-const startService = (dataDir: string, port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } => {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.KAFKA_BROKERS;
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('claim-ledger is running')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)));
-  });
-  return { child, output: () => output, ready };
-};
-
-const stopService = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm, node and the embedded PostgreSQL
-  await exited;
-};
+const startService = (dataDir: string, port: number) => startNpmStart({ DATA_DIR: dataDir, PORT: String(port), KAFKA_BROKERS: '' });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field below
 const json = async (url: string, init?: RequestInit): Promise<{ status: number; body: any }> => {
@@ -64,8 +28,7 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
   let parent: string;
 
   beforeAll(() => {
-    parent = mkdtempSync(path.join(tmpdir(), 'claim-ledger-start-'));
-    chmodSync(parent, 0o755); // as root, the embedded server runs as the postgres user
+    parent = makeDataParent('claim-ledger-start-');
     dataDir = path.join(parent, 'data');
   });
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
@@ -113,7 +76,7 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
       expect(claim.status).toBe(201);
       claimId = claim.body.id;
     } finally {
-      await stopService(first.child);
+      await first.stop();
     }
 
     const second = startService(dataDir, port);
@@ -131,7 +94,7 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
       expect(second.output()).not.toContain('admin key:');
       expect(second.output()).not.toContain(adminKey);
     } finally {
-      await stopService(second.child);
+      await second.stop();
     }
   });
 });

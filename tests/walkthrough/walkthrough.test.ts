@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { freePort } from '@claims/platform';
+import { makeDataParent, REPO_ROOT as ROOT, startNpmStart, type StartedService } from '../support/npm-start';
 const WALKTHROUGH = path.join(ROOT, 'docs', 'walkthrough.md');
 
 interface Block {
@@ -15,16 +13,6 @@ interface Block {
 /** The fenced shell blocks of the walkthrough, in order: ```sh (run by the script) and ```sh server. */
 const shellBlocks = (markdown: string): Block[] =>
   [...markdown.matchAll(/```(sh[^\n]*)\n([\s\S]*?)```/g)].map((match) => ({ info: match[1].trim(), code: match[2] }));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 const run = (command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> =>
   new Promise((resolve) => {
@@ -45,19 +33,14 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
  * substituted: the port (3000 may be taken) and the admin key that the first start printed.
  */
 describe('docs/walkthrough.md', () => {
-  let server: ChildProcess | undefined;
+  let server: StartedService | undefined;
   let parent: string;
 
   beforeAll(() => {
-    parent = mkdtempSync(path.join(tmpdir(), 'claim-ledger-walkthrough-'));
-    chmodSync(parent, 0o755); // as root, the embedded server runs as the postgres user
+    parent = makeDataParent('claim-ledger-walkthrough-');
   });
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      process.kill(-server.pid!, 'SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     rmSync(parent, { recursive: true, force: true });
   });
 
@@ -74,18 +57,9 @@ describe('docs/walkthrough.md', () => {
     delete env.DATABASE_URL;
 
     // `npm ci` already ran (this is the test suite); the service starts as the block says.
-    server = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let serverOutput = '';
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        serverOutput += chunk.toString();
-        if (/admin key: clk_\S+/.test(serverOutput)) resolve();
-      };
-      server!.stdout!.on('data', onData);
-      server!.stderr!.on('data', onData);
-      server!.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${serverOutput}`)));
-    });
-    const adminKey = /admin key: (clk_\S+)/.exec(serverOutput)![1];
+    server = startNpmStart(env, /admin key: clk_\S+/);
+    await server.ready;
+    const adminKey = /admin key: (clk_\S+)/.exec(server.output())![1];
 
     const script = [
       'set -euo pipefail',

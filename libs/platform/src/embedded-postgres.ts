@@ -63,7 +63,8 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   };
 };
 
-const freePort = (): Promise<number> =>
+/** A TCP port free on 127.0.0.1 right now. */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
