@@ -51,6 +51,7 @@ const main = async () => {
     const rawEps = read / readSeconds;
     const rebuildEps = report.events / rebuildSeconds;
     console.log(`raw read: ${read} events in ${readSeconds.toFixed(2)} s; rebuild: ${report.events} events, ${report.claims} claims in ${rebuildSeconds.toFixed(2)} s`);
+    console.log(`rebuild phases (s): ${Object.entries(report.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`).join(', ')}`);
     console.log(
       JSON.stringify({
         events: read,

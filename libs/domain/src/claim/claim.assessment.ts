@@ -7,7 +7,7 @@ import type {
   SourceReliability,
   Verdict,
 } from '@claims/contracts';
-import type { SourceCatalogue } from '../source/source-catalogue';
+import type { SourceCatalogue, SourceSnapshot } from '../source/source-catalogue';
 import { ASSESSMENT_MODEL_V1, type AssessmentParams } from './claim.assessment.params';
 import { isActive, type ClaimReport, type OnRecordClaim } from './claim.state';
 
@@ -123,13 +123,38 @@ const byString = (left: string, right: string): number => (left < right ? -1 : l
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 
 /** Case-, accent- and spacing-insensitive comparison key for party and group names. */
-export const normaliseName = (name: string): string =>
-  name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+export const normaliseName = (name: string): string => {
+  let key = normalisedNames.get(name);
+  if (key === undefined) {
+    key = name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .trim();
+    // A pure function of a few thousand party and group names: remembered, within a bound.
+    if (normalisedNames.size >= 10_000) normalisedNames.clear();
+    normalisedNames.set(name, key);
+  }
+  return key;
+};
+const normalisedNames = new Map<string, string>();
+
+/**
+ * The catalogue as one assessment sees it: each source looked up once (a catalogue may build its snapshot
+ * on every `get`, and the rules ask about the same few sources many times).
+ */
+const memoisedCatalogue = (catalogue: SourceCatalogue): SourceCatalogue => {
+  const seen = new Map<string, SourceSnapshot | undefined>();
+  return {
+    get(sourceId) {
+      if (seen.has(sourceId)) return seen.get(sourceId);
+      const snapshot = catalogue.get(sourceId);
+      seen.set(sourceId, snapshot);
+      return snapshot;
+    },
+  };
+};
 
 interface WeighedReport {
   report: ClaimReport;
@@ -149,9 +174,10 @@ interface WeighedReport {
  */
 export const assessClaim = (
   claim: OnRecordClaim,
-  catalogue: SourceCatalogue,
+  sourceCatalogue: SourceCatalogue,
   params: AssessmentParams = ASSESSMENT_MODEL_V1,
 ): ClaimAssessment => {
+  const catalogue = memoisedCatalogue(sourceCatalogue);
   const reports = [...claim.reports].sort((left, right) => byString(left.reportId, right.reportId));
   const active = reports.filter(isActive);
   const activeBySource = new Map<string, ClaimReport>();
@@ -288,7 +314,11 @@ const buildClusters = (
   params: AssessmentParams,
 ): ProvenanceCluster[] => {
   const byCluster = new Map<string, WeighedReport[]>();
-  for (const entry of weighed) byCluster.set(entry.clusterId, [...(byCluster.get(entry.clusterId) ?? []), entry]);
+  for (const entry of weighed) {
+    const members = byCluster.get(entry.clusterId);
+    if (members) members.push(entry);
+    else byCluster.set(entry.clusterId, [entry]);
+  }
   return [...byCluster.entries()]
     .sort(([left], [right]) => byString(left, right))
     .map(([clusterId, members]) => {
@@ -298,22 +328,25 @@ const buildClusters = (
       const countedDispute = strongest(disputing);
       const root = members[0].root;
       const originGroup = catalogue.get(root)?.originGroup;
-      return {
+      // Built key by key (same keys, same order as a literal with conditional spreads, which V8 11 builds slowly).
+      const cluster: Partial<ProvenanceCluster> = {
         clusterId,
         basis: clusterId.startsWith('origin:') ? 'origin_group' : 'source',
-        ...(originGroup !== undefined ? { originGroup } : { rootSourceId: root }),
-        sourceIds: [...new Set(members.map((entry) => entry.report.sourceId))].sort(byString),
-        reportIds: members.map((entry) => entry.report.reportId).sort(byString),
-        support: countedSupport?.weight ?? 0,
-        dispute: countedDispute?.weight ?? 0,
-        ...(countedSupport ? { countedSupportReportId: countedSupport.report.reportId } : {}),
-        ...(countedDispute ? { countedDisputeReportId: countedDispute.report.reportId } : {}),
-        corroborates: supporting.some(
-          (entry) => !entry.selfInterested && entry.weight >= params.corroboratingClusterMinWeight,
-        ),
-        beliefContribution: 0,
-        disbeliefContribution: 0,
-      } satisfies ProvenanceCluster;
+      };
+      if (originGroup !== undefined) cluster.originGroup = originGroup;
+      else cluster.rootSourceId = root;
+      cluster.sourceIds = [...new Set(members.map((entry) => entry.report.sourceId))].sort(byString);
+      cluster.reportIds = members.map((entry) => entry.report.reportId).sort(byString);
+      cluster.support = countedSupport?.weight ?? 0;
+      cluster.dispute = countedDispute?.weight ?? 0;
+      if (countedSupport) cluster.countedSupportReportId = countedSupport.report.reportId;
+      if (countedDispute) cluster.countedDisputeReportId = countedDispute.report.reportId;
+      cluster.corroborates = supporting.some(
+        (entry) => !entry.selfInterested && entry.weight >= params.corroboratingClusterMinWeight,
+      );
+      cluster.beliefContribution = 0;
+      cluster.disbeliefContribution = 0;
+      return cluster as ProvenanceCluster;
     });
 };
 
@@ -377,13 +410,11 @@ const figuresOf = (claim: OnRecordClaim, active: readonly ClaimReport[]): Figure
   const values: ReportedFigure[] = active.flatMap((report) =>
     report.figure
       ? [
-          {
-            reportId: report.reportId,
-            sourceId: report.sourceId,
-            stance: report.stance,
-            ...report.figure,
-            ...intervalOf(report.figure),
-          },
+          Object.assign(
+            { reportId: report.reportId, sourceId: report.sourceId, stance: report.stance },
+            report.figure,
+            intervalOf(report.figure),
+          ),
         ]
       : [],
   );
@@ -391,14 +422,14 @@ const figuresOf = (claim: OnRecordClaim, active: readonly ClaimReport[]): Figure
   const uppers = values.map((value) => value.upper ?? Number.POSITIVE_INFINITY);
   const lowers = values.map((value) => value.lower);
   const high = values.length === 0 ? null : Math.max(...uppers);
-  return {
-    ...(claim.quantity ? { counted: claim.quantity.counted } : {}),
-    ...(claim.quantity?.unit ? { unit: claim.quantity.unit } : {}),
-    low: values.length === 0 ? null : Math.min(...lowers),
-    high: high === null || high === Number.POSITIVE_INFINITY ? null : high,
-    conflicting: values.length > 1 && Math.max(...lowers) > Math.min(...uppers),
-    values,
-  };
+  const summary: Partial<FigureSummary> = {};
+  if (claim.quantity) summary.counted = claim.quantity.counted;
+  if (claim.quantity?.unit) summary.unit = claim.quantity.unit;
+  summary.low = values.length === 0 ? null : Math.min(...lowers);
+  summary.high = high === null || high === Number.POSITIVE_INFINITY ? null : high;
+  summary.conflicting = values.length > 1 && Math.max(...lowers) > Math.min(...uppers);
+  summary.values = values;
+  return summary as FigureSummary;
 };
 
 const discountsOf = (
@@ -411,10 +442,14 @@ const discountsOf = (
   const weighedById = new Map(weighed.map((entry) => [entry.report.reportId, entry]));
   const clusterById = new Map(clusters.map((cluster) => [cluster.clusterId, cluster]));
   return reports.flatMap((report): DiscountedReport[] => {
-    const base = { reportId: report.reportId, sourceId: report.sourceId, stance: report.stance };
-    if (report.retraction) {
-      return [{ ...base, weight: 0, reasons: [{ code: 'retracted', reason: report.retraction.reason }] }];
-    }
+    const discounted = (weight: number, reasons: DiscountReason[]): DiscountedReport => ({
+      reportId: report.reportId,
+      sourceId: report.sourceId,
+      stance: report.stance,
+      weight,
+      reasons,
+    });
+    if (report.retraction) return [discounted(0, [{ code: 'retracted', reason: report.retraction.reason }])];
     const entry = weighedById.get(report.reportId);
     if (!entry) return [];
     const reasons: DiscountReason[] = [];
@@ -442,7 +477,7 @@ const discountsOf = (
           : { code: 'same_provenance', countedReportId: countedId },
       );
     }
-    return reasons.length === 0 ? [] : [{ ...base, weight: round(entry.weight), reasons }];
+    return reasons.length === 0 ? [] : [discounted(round(entry.weight), reasons)];
   });
 };
 

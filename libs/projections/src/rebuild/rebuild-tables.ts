@@ -17,11 +17,60 @@ export const previousOf = (table: string): string => `${table}_previous`;
 // Identifiers here come from the constant table list above, never from input.
 const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
-/** Fresh, empty shadow tables shaped like the live ones (columns, generated columns, constraints, indexes). */
+/**
+ * Fresh, empty shadow tables shaped like the live ones (columns, generated columns, defaults, checks,
+ * storage, compression), without their indexes: a bulk load is cheaper into a bare heap, and one index
+ * build at the end (`addShadowIndexes`) is cheaper than maintaining it row by row.
+ */
 export const createShadowTables = async (db: Queryable, tables: readonly string[]): Promise<void> => {
   for (const table of tables) {
     await db.query(`DROP TABLE IF EXISTS ${quote(shadowOf(table))}`);
-    await db.query(`CREATE TABLE ${quote(shadowOf(table))} (LIKE ${quote(table)} INCLUDING ALL)`);
+    await db.query(`CREATE TABLE ${quote(shadowOf(table))} (LIKE ${quote(table)} INCLUDING ALL EXCLUDING INDEXES)`);
+  }
+};
+
+interface IndexShape {
+  name: string;
+  /** `unique btree (claim_id)`: what matches an index with its twin, whatever the table and index names. */
+  shape: string;
+  /** The `USING …` part of the definition (method, columns, predicate). */
+  using: string;
+  unique: boolean;
+  /** The constraint it backs (primary key, unique), as `pg_get_constraintdef` prints it. */
+  constraint: string | null;
+}
+
+const indexesOf = async (db: Queryable, relation: string): Promise<IndexShape[]> =>
+  (
+    await db.query<{ name: string; definition: string; constraint: string | null }>(
+      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, pg_get_constraintdef(k.oid) AS constraint
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+        WHERE i.indrelid = $1::regclass ORDER BY c.relname`,
+      [relation],
+    )
+  ).rows.map((row) => {
+    const unique = row.definition.startsWith('CREATE UNIQUE');
+    const using = row.definition.split(' USING ')[1];
+    return { name: row.name, shape: `${unique ? 'unique ' : ''}${using}`, using, unique, constraint: row.constraint };
+  });
+
+/**
+ * Gives each shadow table every index (and primary key or unique constraint) of its live table that it
+ * lacks: run once the bulk load is done, before catch-up writes that upsert. Idempotent, so a resumed
+ * rebuild (or one whose shadow was made with indexes) ends with the same set.
+ */
+export const addShadowIndexes = async (db: Queryable, tables: readonly string[]): Promise<void> => {
+  for (const table of tables) {
+    const shadow = quote(shadowOf(table));
+    const present = new Set((await indexesOf(db, shadowOf(table))).map((index) => index.shape));
+    for (const index of await indexesOf(db, table)) {
+      if (present.has(index.shape)) continue;
+      // Names are left to PostgreSQL; the swap gives each index its live twin's name.
+      if (index.constraint) await db.query(`ALTER TABLE ${shadow} ADD ${index.constraint}`);
+      else await db.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ON ${shadow} USING ${index.using}`);
+      present.add(index.shape);
+    }
   }
 };
 
@@ -42,42 +91,56 @@ const CLAIM_COLUMNS = `claim_id text, version int, position bigint, status text,
   asserted_at timestamptz, updated_at timestamptz, claim jsonb, assessment jsonb`;
 const CLAIM_NAMES = CLAIM_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]);
 
-/** Claim rows in the shape `saveClaimView` writes, upserted in one statement. */
-export const writeClaimRows = async (db: Queryable, table: string, views: readonly ClaimView[]): Promise<void> => {
-  if (views.length === 0) return;
-  const rows = views.map(({ claimId, version, position, updatedAt, claim, assessment }) => ({
-    claim_id: claimId,
-    version,
-    position,
-    status: assessment.publishedStatus,
-    computed_status: assessment.computedStatus,
-    verdict: assessment.verdict,
-    confidence: assessment.confidence,
-    band: assessment.band,
-    credibility_rating: assessment.credibilityRating,
-    model_version: assessment.modelVersion,
-    merged_into: claim.mergedInto ?? null,
-    category: claim.category,
-    country: claim.location.country,
-    country_key: normaliseName(claim.location.country),
-    actor_keys: actorKeysOf(claim),
-    occurred_start: claim.occurred.start,
-    occurred_end: claim.occurred.end ?? claim.occurred.start,
-    statement: claim.statement,
-    asserted_at: claim.assertedAt,
-    updated_at: updatedAt,
-    claim,
-    assessment,
-  }));
-  await db.query(
-    `INSERT INTO ${quote(table)} (${CLAIM_NAMES.join(', ')})
-     SELECT ${CLAIM_NAMES.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${CLAIM_COLUMNS})
-     ON CONFLICT (claim_id) DO UPDATE SET ${CLAIM_NAMES.slice(1).map((name) => `${name} = EXCLUDED.${name}`).join(', ')}`,
-    [JSON.stringify(rows)],
-  );
+/**
+ * Claim rows in the shape `saveClaimView` writes, upserted in one statement per 2,000 rows; `append`
+ * inserts without the upsert, for a bulk load where each claim is written once into a table that has no
+ * key index yet. Each value is its own parameter, so PostgreSQL parses each document once, straight into
+ * its column (no batch-wide JSON document to build and take apart).
+ */
+export const writeClaimRows = async (db: Queryable, table: string, views: readonly ClaimView[], mode: 'upsert' | 'append' = 'upsert'): Promise<void> => {
+  for (let start = 0; start < views.length; start += CLAIM_ROWS_PER_STATEMENT) {
+    const chunk = views.slice(start, start + CLAIM_ROWS_PER_STATEMENT);
+    const values: unknown[] = [];
+    for (const { claimId, version, position, updatedAt, claim, assessment } of chunk) {
+      values.push(
+        claimId,
+        version,
+        position,
+        assessment.publishedStatus,
+        assessment.computedStatus,
+        assessment.verdict,
+        assessment.confidence,
+        assessment.band,
+        assessment.credibilityRating,
+        assessment.modelVersion,
+        claim.mergedInto ?? null,
+        claim.category,
+        claim.location.country,
+        normaliseName(claim.location.country),
+        actorKeysOf(claim),
+        claim.occurred.start,
+        claim.occurred.end ?? claim.occurred.start,
+        claim.statement,
+        claim.assertedAt,
+        updatedAt,
+        JSON.stringify(claim),
+        JSON.stringify(assessment),
+      );
+    }
+    await db.query(
+      `INSERT INTO ${quote(table)} (${CLAIM_NAMES.join(', ')})
+       VALUES ${chunk.map((_, row) => `(${CLAIM_TYPES.map((type, column) => `$${row * CLAIM_TYPES.length + column + 1}::${type}`).join(', ')})`).join(', ')}
+       ${mode === 'append' ? '' : `ON CONFLICT (claim_id) DO UPDATE SET ${CLAIM_NAMES.slice(1).map((name) => `${name} = EXCLUDED.${name}`).join(', ')}`}`,
+      values,
+    );
+  }
 };
+const CLAIM_TYPES = CLAIM_COLUMNS.split(',').map((column) => column.trim().split(/\s+/).slice(1).join(' '));
+// 22 parameters a row, within the protocol's 65,535.
+const CLAIM_ROWS_PER_STATEMENT = 2000;
 
-export const writeClaimLinks = async (db: Queryable, table: string, views: readonly ClaimView[]): Promise<void> => {
+/** (source, claim) links of the claims; `append` as for `writeClaimRows`. */
+export const writeClaimLinks = async (db: Queryable, table: string, views: readonly ClaimView[], mode: 'upsert' | 'append' = 'upsert'): Promise<void> => {
   const sourceIds: string[] = [];
   const claimIds: string[] = [];
   for (const view of views) {
@@ -87,7 +150,10 @@ export const writeClaimLinks = async (db: Queryable, table: string, views: reado
     }
   }
   if (sourceIds.length === 0) return;
-  await db.query(`INSERT INTO ${quote(table)} (source_id, claim_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, [sourceIds, claimIds]);
+  await db.query(`INSERT INTO ${quote(table)} (source_id, claim_id) SELECT * FROM unnest($1::text[], $2::text[])${mode === 'append' ? '' : ' ON CONFLICT DO NOTHING'}`, [
+    sourceIds,
+    claimIds,
+  ]);
 };
 
 const SOURCE_COLUMNS = `source_id text, version int, position bigint, name text, kind text, affiliation text, origin_group text,
@@ -128,36 +194,57 @@ export interface TableDrift {
   samples: Array<{ key: string; columns: string[] }>;
 }
 
-/** Compares a live table with its rebuilt twin, row by row (as jsonb, generated columns left out). */
+/**
+ * Compares a live table with its rebuilt twin, row by row (every stored column, generated ones left out),
+ * in the database: one pass counts rows and differences, and only the first 20 differing keys are fetched
+ * whole to name the columns that differ.
+ */
 export const compareTables = async (db: Queryable, table: string, live: string, rebuilt: string, keyColumns: string): Promise<TableDrift> => {
   const keys = keyColumns.split(',').map((key) => key.trim());
   const keyExpr = (alias: string) => keys.map((key) => `${alias}.${quote(key)}::text`).join(` || '/' || `);
-  const generated = await db.query<{ attname: string }>(
-    `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated <> '' AND NOT attisdropped`,
+  const { rows: columnRows } = await db.query<{ attname: string }>(
+    `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND attgenerated = '' AND NOT attisdropped ORDER BY attnum`,
     [live],
   );
-  const strip = generated.rows.map((row) => ` - '${row.attname.replace(/'/g, "''")}'`).join('');
-  const { rows } = await db.query<{ key: string; live_row: Record<string, unknown> | null; rebuilt_row: Record<string, unknown> | null; total: string }>(
-    `SELECT coalesce(${keyExpr('o')}, ${keyExpr('n')}) AS key, to_jsonb(o)${strip} AS live_row, to_jsonb(n)${strip} AS rebuilt_row,
-            count(*) OVER () AS total
-       FROM ${quote(live)} o FULL JOIN ${quote(rebuilt)} n ON ${keys.map((key) => `o.${quote(key)} = n.${quote(key)}`).join(' AND ')}
-      WHERE (to_jsonb(o)${strip}) IS DISTINCT FROM (to_jsonb(n)${strip})
-      ORDER BY 1 LIMIT 20`,
+  const columns = columnRows.map((row) => quote(row.attname));
+  const joined = `${quote(live)} o FULL JOIN ${quote(rebuilt)} n ON ${keys.map((key) => `o.${quote(key)} = n.${quote(key)}`).join(' AND ')}`;
+  // Whole-row IS DISTINCT FROM compares column by column with each type's equality (jsonb, arrays, floats).
+  const differs = `o.${quote(keys[0])} IS NULL OR n.${quote(keys[0])} IS NULL OR (${columns.map((column) => `o.${column}`).join(', ')}) IS DISTINCT FROM (${columns.map((column) => `n.${column}`).join(', ')})`;
+  const { rows: counted } = await db.query<{ live: string; rebuilt: string; differing: string }>(
+    `SELECT count(o.${quote(keys[0])}) AS live, count(n.${quote(keys[0])}) AS rebuilt, count(*) FILTER (WHERE ${differs}) AS differing FROM ${joined}`,
   );
-  const counts = await db.query<{ live: string; rebuilt: string }>(
-    `SELECT (SELECT count(*) FROM ${quote(live)}) AS live, (SELECT count(*) FROM ${quote(rebuilt)}) AS rebuilt`,
-  );
+  const differing = Number(counted[0].differing);
+  const generated = await generatedOf(db, live);
+  const strip = (alias: string) => `to_jsonb(${alias})${generated.map((name) => ` - '${name.replace(/'/g, "''")}'`).join('')}`;
+  const samples =
+    differing === 0
+      ? []
+      : (
+          await db.query<{ key: string; live_row: Record<string, unknown> | null; rebuilt_row: Record<string, unknown> | null }>(
+            `SELECT key, ${strip('o')} AS live_row, ${strip('n')} AS rebuilt_row
+               FROM (SELECT coalesce(${keyExpr('o')}, ${keyExpr('n')}) AS key, ${keys.map((key) => `coalesce(o.${quote(key)}, n.${quote(key)}) AS ${quote(key)}`).join(', ')}
+                       FROM ${joined} WHERE ${differs} ORDER BY 1 LIMIT 20) d
+               LEFT JOIN ${quote(live)} o ON ${keys.map((key) => `o.${quote(key)} = d.${quote(key)}`).join(' AND ')}
+               LEFT JOIN ${quote(rebuilt)} n ON ${keys.map((key) => `n.${quote(key)} = d.${quote(key)}`).join(' AND ')}
+              ORDER BY key`,
+          )
+        ).rows;
   return {
     table,
-    liveRows: Number(counts.rows[0].live),
-    rebuiltRows: Number(counts.rows[0].rebuilt),
-    differing: rows.length ? Number(rows[0].total) : 0,
-    samples: rows.map((row) => ({
+    liveRows: Number(counted[0].live),
+    rebuiltRows: Number(counted[0].rebuilt),
+    differing,
+    samples: samples.map((row) => ({
       key: row.key,
       columns: !row.live_row ? ['(only rebuilt)'] : !row.rebuilt_row ? ['(only live)'] : Object.keys(row.live_row).filter((column) => JSON.stringify(row.live_row?.[column]) !== JSON.stringify(row.rebuilt_row?.[column])),
     })),
   };
 };
+
+const generatedOf = async (db: Queryable, relation: string): Promise<string[]> =>
+  (await db.query<{ attname: string }>(`SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attgenerated <> '' AND NOT attisdropped`, [relation])).rows.map(
+    (row) => row.attname,
+  );
 
 /**
  * Swaps a rebuilt table in for the live one by renames (run inside the swap transaction): the live table
@@ -166,16 +253,9 @@ export const compareTables = async (db: Queryable, table: string, live: string, 
  * that waits for running reads, and queued reads resolve the name again afterwards.
  */
 export const swapInShadow = async (db: Queryable, table: string): Promise<void> => {
-  const indexesOf = async (relation: string) =>
-    (
-      await db.query<{ name: string; definition: string }>(
-        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
-           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = $1::regclass`,
-        [relation],
-      )
-    ).rows.map((row) => ({ name: row.name, shape: `${row.definition.startsWith('CREATE UNIQUE') ? 'unique ' : ''}${row.definition.split(' USING ')[1]}` }));
-  const live = await indexesOf(table);
-  const shadow = await indexesOf(shadowOf(table));
+  await addShadowIndexes(db, [table]);
+  const live = await indexesOf(db, table);
+  const shadow = await indexesOf(db, shadowOf(table));
   await db.query(`DROP TABLE IF EXISTS ${quote(previousOf(table))}`);
   await db.query(`ALTER TABLE ${quote(table)} RENAME TO ${quote(previousOf(table))}`);
   await db.query(`ALTER TABLE ${quote(shadowOf(table))} RENAME TO ${quote(table)}`);

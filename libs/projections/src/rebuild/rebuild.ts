@@ -6,6 +6,7 @@ import { parseStreamId } from '../streams';
 import { inTransaction, lockSourceCatalogue } from '../transaction';
 import { ClaimFold, SourceFolds, type ReplayedEvent } from './replay-folds';
 import {
+  addShadowIndexes,
   compareTables,
   createShadowTables,
   dropTables,
@@ -35,6 +36,13 @@ export interface RebuildOptions {
   onProgress?: (events: number) => void;
   /** For tests: stop (as if killed) after this many claim batches, leaving the rebuild to resume. */
   stopAfterBatches?: number;
+  /**
+   * TOAST compression of the bulk-loaded documents (default `lz4` where the server has it, else the
+   * server's default). A storage choice only: values read back are the same, and later writes of the live
+   * projection use the column's setting. lz4 compresses the ~16 KB claim rows several times faster than
+   * pglz, for about 15% more space.
+   */
+  toastCompression?: 'lz4' | 'server-default';
 }
 
 export interface RebuildReport {
@@ -50,6 +58,8 @@ export interface RebuildReport {
   /** Live rows (just before the swap) compared with the rebuilt ones: there should be no difference. */
   drift: TableDrift[];
   seconds: number;
+  /** Seconds spent in each phase of this run: where a slow rebuild spends its time. */
+  phases: { sources: number; replay: number; indexes: number; catchUp: number; swap: number };
 }
 
 /** Thrown by `stopAfterBatches`: the rebuild stopped where a crash would have, and can be resumed. */
@@ -86,6 +96,8 @@ interface RebuildState {
   cut: LogPosition;
   cursor: string | null;
   eventsDone: number;
+  /** Where the interrupted run was: 'replay' (bulk load), 'catch-up' (bulk load done). */
+  phase: string;
 }
 
 const targetKey = (projections: readonly ProjectionName[]): string => [...projections].sort().join('+');
@@ -136,8 +148,8 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
 
   const { state, resumed } = await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claim-ledger:rebuild:${key}`]);
-    const { rows } = await client.query<{ cut_transaction_id: string; cut_global_position: string; cursor_stream_id: string | null; events_done: string }>(
-      `SELECT cut_transaction_id::text AS cut_transaction_id, cut_global_position, cursor_stream_id, events_done
+    const { rows } = await client.query<{ cut_transaction_id: string; cut_global_position: string; cursor_stream_id: string | null; events_done: string; phase: string }>(
+      `SELECT cut_transaction_id::text AS cut_transaction_id, cut_global_position, cursor_stream_id, events_done, phase
          FROM projection_rebuilds WHERE target = $1 AND status = 'running'`,
       [key],
     );
@@ -145,7 +157,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
       const row = rows[0];
       return {
         resumed: true,
-        state: { cut: { transactionId: row.cut_transaction_id, globalPosition: Number(row.cut_global_position) }, cursor: row.cursor_stream_id, eventsDone: Number(row.events_done) },
+        state: { cut: { transactionId: row.cut_transaction_id, globalPosition: Number(row.cut_global_position) }, cursor: row.cursor_stream_id, eventsDone: Number(row.events_done), phase: row.phase },
       };
     }
     await createShadowTables(client, tables);
@@ -158,7 +170,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
          finished_at = NULL, report = NULL`,
       [key, cut.transactionId, cut.globalPosition],
     );
-    return { resumed: false, state: { cut, cursor: null, eventsDone: 0 } as RebuildState };
+    return { resumed: false, state: { cut, cursor: null, eventsDone: 0, phase: 'replay' } as RebuildState };
   });
 
   const { rows: counted } = await pool.query<{ count: string }>(
@@ -169,18 +181,39 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   options.onStart?.({ total: Number(counted[0].count), resumed, cut: state.cut });
   if (resumed) progress(state.eventsDone);
 
+  const phases = { sources: 0, replay: 0, indexes: 0, catchUp: 0, swap: 0 };
+  let phaseStarted = Date.now();
+  const phaseDone = (phase: keyof typeof phases) => {
+    const now = Date.now();
+    phases[phase] += (now - phaseStarted) / 1000;
+    phaseStarted = now;
+  };
   let events = state.eventsDone;
   const sources = await foldSources(pool, state.cut, batchSize, (n) => {
     events += n;
     progress(n);
   });
 
+  phaseDone('sources');
   let claims = 0;
   if (withClaims) {
-    const replayed = await replayClaims(pool, state, { batchSize, params, sources, key, stopAfterBatches: options.stopAfterBatches, onEvents: progress });
+    const compression = options.toastCompression ?? ((await supportsLz4(pool)) ? 'lz4' : 'server-default');
+    const replayed = await replayClaims(pool, state, {
+      batchSize,
+      params,
+      sources,
+      key,
+      compression,
+      stopAfterBatches: options.stopAfterBatches,
+      onEvents: progress,
+    });
     claims = replayed.claims;
     events += replayed.events;
   }
+  phaseDone('replay');
+  // Built once over the loaded rows rather than maintained row by row; catch-up upserts need the keys.
+  await addShadowIndexes(pool, tables);
+  phaseDone('indexes');
 
   // Catch up without the lock while much is left, then take it for the last stretch and the swap.
   let cut = state.cut;
@@ -200,6 +233,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     // every event of theirs is committed and visible without the readers' watermark.
     const tail = await catchUp(client, cut, undefined, { sources, withClaims, params });
     caughtUp += tail.applied;
+    phaseDone('catchUp');
     if (withSources) {
       await client.query(`TRUNCATE ${shadowOf('source_view')}`);
       const views = [...sources.views()];
@@ -219,6 +253,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     return { drift, finalCut: tail.head ?? cut };
   });
   if (!options.keepPrevious) await dropTables(pool, tables.map(previousOf));
+  phaseDone('swap');
 
   return {
     projections,
@@ -231,23 +266,48 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     caughtUp,
     drift,
     seconds: (Date.now() - started) / 1000,
+    phases,
   };
 };
 
-/** Replays claim streams in (stream, version) order up to the cut, one claim at a time, writing rows per batch. */
+const supportsLz4 = async (db: Queryable): Promise<boolean> => {
+  const { rows } = await db.query<{ lz4: boolean }>(`SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`);
+  return rows[0]?.lz4 === true;
+};
+
+/** Bulk-load writes in flight at once: PostgreSQL parses and compresses one batch while it stores another. */
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * Replays claim streams in (stream, version) order up to the cut, one claim at a time, writing rows per batch.
+ *
+ * Reading, folding and writing overlap: the next batch is being read and up to {@link WRITES_IN_FLIGHT}
+ * earlier ones written while this one is folded, so memory stays a few batches whatever the log's size.
+ * Batches may commit out of order, so the resume cursor moves only once every batch up to it has
+ * committed, and a resumed replay first deletes whatever was written past the cursor.
+ */
 const replayClaims = async (
   pool: Pool,
   state: RebuildState,
-  context: { batchSize: number; params: AssessmentParams; sources: SourceFolds; key: string; stopAfterBatches?: number; onEvents: (n: number) => void },
+  context: {
+    batchSize: number;
+    params: AssessmentParams;
+    sources: SourceFolds;
+    key: string;
+    compression: 'lz4' | 'server-default';
+    stopAfterBatches?: number;
+    onEvents: (n: number) => void;
+  },
 ): Promise<{ claims: number; events: number }> => {
   const { batchSize, params, sources, cut } = { ...context, cut: state.cut };
-  let after: [string, number] = [state.cursor ?? '', MAX_VERSION];
-  let current: ClaimFold | undefined;
-  let claims = 0;
-  let events = 0;
-  let batches = 0;
-  for (;;) {
-    const { rows } = await pool.query<EventRow>({
+  if (state.phase === 'replay') {
+    // Rows of batches that committed after the last cursor move; they are written again below. The
+    // expression compares like the stream ids the cursor is made of.
+    await pool.query(`DELETE FROM ${shadowOf('claim_view')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
+    await pool.query(`DELETE FROM ${shadowOf('claim_sources')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
+  }
+  const read = (after: [string, number]): Promise<{ rows: EventRow[] }> =>
+    pool.query<EventRow>({
       name: 'rebuild_claims',
       text: `SELECT ${REPLAY_COLUMNS} FROM events
         WHERE (stream_id, stream_version) > ($1, $2) AND stream_id LIKE 'claim-%'
@@ -255,40 +315,72 @@ const replayClaims = async (
         ORDER BY stream_id, stream_version LIMIT $5`,
       values: [after[0], after[1], cut.transactionId, cut.globalPosition, batchSize],
     });
-    const done: ClaimView[] = [];
-    let lastDone: string | undefined;
-    const finish = (fold: ClaimFold) => {
-      const view = fold.view(sources, params);
-      if (view) done.push(view);
-      lastDone = `claim-${fold.claimId}`;
-    };
-    for (const row of rows) {
-      if (!current || `claim-${current.claimId}` !== row.stream_id) {
-        if (current) finish(current);
-        current = new ClaimFold(row.stream_id.slice('claim-'.length));
+  const writeRows = (done: ClaimView[]) =>
+    inTransaction(pool, async (client) => {
+      if (context.compression === 'lz4') await client.query(`SET LOCAL default_toast_compression = lz4`);
+      await writeClaimRows(client, shadowOf('claim_view'), done, 'append');
+      await writeClaimLinks(client, shadowOf('claim_sources'), done, 'append');
+    });
+  const moveCursor = async (lastDone: string | undefined, events: number, finished: boolean) => {
+    await pool.query(
+      `UPDATE projection_rebuilds SET cursor_stream_id = coalesce($2, cursor_stream_id), events_done = events_done + $3, phase = $4, updated_at = now() WHERE target = $1`,
+      [context.key, lastDone ?? null, events, finished ? 'catch-up' : 'replay'],
+    );
+  };
+
+  let current: ClaimFold | undefined;
+  let claims = 0;
+  let events = 0;
+  let batches = 0;
+  let reading: Promise<{ rows: EventRow[] }> | undefined = read([state.cursor ?? '', MAX_VERSION]);
+  // One promise per batch in flight: its rows committed and the cursor moved past it (in batch order).
+  const inFlight: Array<Promise<void>> = [];
+  let cursorMoved: Promise<void> = Promise.resolve();
+  try {
+    while (reading) {
+      const rows: EventRow[] = (await reading).rows;
+      const finished: boolean = rows.length < batchSize;
+      const last: EventRow | undefined = rows.at(-1);
+      reading = finished || !last ? undefined : read([last.stream_id, Number(last.stream_version)]);
+
+      const done: ClaimView[] = [];
+      let lastDone: string | undefined;
+      const finish = (fold: ClaimFold) => {
+        const view = fold.view(sources, params);
+        if (view) done.push(view);
+        lastDone = `claim-${fold.claimId}`;
+      };
+      for (const row of rows) {
+        if (!current || current.streamId !== row.stream_id) {
+          if (current) finish(current);
+          current = new ClaimFold(row.stream_id.slice('claim-'.length));
+        }
+        current.apply(toReplayed(row));
       }
-      current.apply(toReplayed(row));
+      if (finished && current) finish(current);
+      events += rows.length;
+      claims += done.length;
+      batches += 1;
+      if (done.length > 0 || finished) {
+        while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
+        const written = writeRows(done);
+        const previous = cursorMoved;
+        const batchEvents = rows.length;
+        const batchLast = lastDone;
+        cursorMoved = Promise.all([written, previous]).then(() => moveCursor(batchLast, batchEvents, finished));
+        inFlight.push(cursorMoved);
+      }
+      context.onEvents(rows.length);
+      if (!finished && context.stopAfterBatches !== undefined && batches >= context.stopAfterBatches) {
+        await Promise.all(inFlight);
+        throw new RebuildInterrupted();
+      }
     }
-    const finished = rows.length < batchSize;
-    if (finished && current) finish(current);
-    events += rows.length;
-    claims += done.length;
-    if (done.length > 0 || finished) {
-      await inTransaction(pool, async (client) => {
-        await writeClaimRows(client, shadowOf('claim_view'), done);
-        await writeClaimLinks(client, shadowOf('claim_sources'), done);
-        await client.query(
-          `UPDATE projection_rebuilds SET cursor_stream_id = coalesce($2, cursor_stream_id), events_done = events_done + $3, phase = $4, updated_at = now() WHERE target = $1`,
-          [context.key, lastDone ?? null, rows.length, finished ? 'catch-up' : 'replay'],
-        );
-      });
-    }
-    context.onEvents(rows.length);
-    batches += 1;
-    if (finished) return { claims, events };
-    if (context.stopAfterBatches !== undefined && batches >= context.stopAfterBatches) throw new RebuildInterrupted();
-    const last = rows[rows.length - 1];
-    after = [last.stream_id, Number(last.stream_version)];
+    await Promise.all(inFlight);
+    return { claims, events };
+  } finally {
+    // On a failure, let what is in flight settle before the caller moves on (or the pool closes).
+    await Promise.allSettled([reading, ...inFlight]);
   }
 };
 

@@ -1,12 +1,13 @@
 import { readClaimEvent, readSourceEvent } from '@claims/contracts';
 import {
   ASSESSMENT_MODEL_V1,
-  claimDecider,
+  ClaimStateFold,
   sourceDecider,
   toSourceSnapshot,
   type AssessmentParams,
   type ClaimState,
   type SourceCatalogue,
+  type SourceSnapshot,
   type SourceState,
 } from '@claims/domain';
 import { compareLogPositions, type LogPosition } from '@claims/event-store';
@@ -34,6 +35,8 @@ interface SourceFold {
   version: number;
   position: LogPosition;
   decidedAt: string;
+  /** The catalogue entry, made once per source event rather than on every lookup. */
+  snapshot: SourceSnapshot | undefined;
 }
 
 /**
@@ -47,12 +50,12 @@ export class SourceFolds implements SourceCatalogue {
   apply(sourceId: string, event: ReplayedEvent): void {
     const fold = this.folds.get(sourceId);
     const state = sourceDecider.evolve(fold?.state ?? sourceDecider.initialState(), readSourceEvent(event));
-    this.folds.set(sourceId, { state, version: event.streamVersion, position: event.position, decidedAt: decidedAtOf(event) });
+    const snapshot = state.status === 'registered' ? toSourceSnapshot(state) : undefined;
+    this.folds.set(sourceId, { state, version: event.streamVersion, position: event.position, decidedAt: decidedAtOf(event), snapshot });
   }
 
-  get(sourceId: string) {
-    const fold = this.folds.get(sourceId);
-    return fold?.state.status === 'registered' ? toSourceSnapshot(fold.state) : undefined;
+  get(sourceId: string): SourceSnapshot | undefined {
+    return this.folds.get(sourceId)?.snapshot;
   }
 
   lastEvent(sourceId: string): { position: LogPosition; decidedAt: string } | undefined {
@@ -74,16 +77,24 @@ export class SourceFolds implements SourceCatalogue {
 
 /** One claim stream folded event by event, remembering where each source first appeared on it. */
 export class ClaimFold {
-  state: ClaimState = claimDecider.initialState();
+  /** Folded in place (`ClaimStateFold`): the same state `claimDecider.evolve` reaches, without a copy per event. */
+  private readonly fold = new ClaimStateFold();
   version = 0;
+  readonly streamId: string;
   private last?: ReplayedEvent;
   private readonly linkedAt = new Map<string, LogPosition>();
 
-  constructor(readonly claimId: string) {}
+  constructor(readonly claimId: string) {
+    this.streamId = `claim-${claimId}`;
+  }
+
+  get state(): ClaimState {
+    return this.fold.state;
+  }
 
   apply(event: ReplayedEvent): void {
     const decided = readClaimEvent(event);
-    this.state = claimDecider.evolve(this.state, decided);
+    this.fold.apply(decided);
     this.version = event.streamVersion;
     this.last = event;
     if (this.state.status === 'none') return;
