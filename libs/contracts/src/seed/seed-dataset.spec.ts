@@ -6,7 +6,8 @@ import { SeedDatasetSchema, toReportInput, type SeedDataset } from './seed-datas
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const datasetFile = path.join(repoRoot, 'infra', 'seed', 'sahel-2019-2023.json');
-const seedsDir = path.join(repoRoot, '..', 'shared', 'seeds');
+// The five source documents, kept beside the dataset so every quote can be checked from a clone alone.
+const seedsDir = path.join(repoRoot, 'infra', 'seed', 'documents');
 const raw = (): unknown => JSON.parse(readFileSync(datasetFile, 'utf8'));
 const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const fakeId = (key: string): string => `00000000-0000-4000-8000-${Buffer.from(key).toString('hex').padEnd(12, '0').slice(0, 12)}`;
@@ -61,7 +62,7 @@ describe('the Sahel seed dataset', () => {
 
   it('quotes every source and report from the seed document it names', () => {
     if (!existsSync(seedsDir)) {
-      throw new Error(`the seed documents are not at ${seedsDir}: shared/ must sit beside the repository (../shared/seeds)`);
+      throw new Error(`the seed documents are not at ${seedsDir}`);
     }
     const documents = new Map(Object.keys(dataset.documents).map((name) => [name, normalise(readFileSync(path.join(seedsDir, name), 'utf8'))]));
     const missing = dataset.steps.flatMap((step) => {
