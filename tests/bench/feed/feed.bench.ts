@@ -139,7 +139,9 @@ const main = async () => {
           const received = receivedAt.get(id);
           if (received !== undefined) latencies.push(Math.max(0, received - now));
         },
-        () => void failed++,
+        (error: unknown) => {
+          if (failed++ < 3) process.stderr.write(`command ${sequence} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        },
       ),
     );
   }

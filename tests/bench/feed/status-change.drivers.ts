@@ -94,6 +94,8 @@ interface ClaimBody {
 export class HttpDriver implements StatusChangeDriver {
   readonly name = 'http';
   private readonly state = new Map<number, { id: string; step: number; headline: Headline; dispute?: string }>();
+  /** One command at a time per claim, as an analyst works: a slow answer delays that claim's next command. */
+  private readonly inFlight = new Map<number, Promise<unknown>>();
 
   constructor(
     private readonly base: string,
@@ -116,8 +118,15 @@ export class HttpDriver implements StatusChangeDriver {
     return `${message.claimId}:${message.cause.streamVersion}`;
   }
 
-  async change(sequence: number): Promise<string | undefined> {
+  change(sequence: number): Promise<string | undefined> {
     const index = sequence % this.claims;
+    const previous = this.inFlight.get(index) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.changeClaim(index, sequence));
+    this.inFlight.set(index, next);
+    return next;
+  }
+
+  private async changeClaim(index: number, sequence: number): Promise<string | undefined> {
     const claim = this.state.get(index);
     const report = (sourceId: string) => ({ sourceId, publishedAt: '2023-11-03T08:00:00Z', url: `https://example.org/bench/${sequence}` });
     let body: ClaimBody;
