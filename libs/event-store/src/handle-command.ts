@@ -83,7 +83,12 @@ export const handleCommand = async <State, Command, Event extends DecidedEvent>(
     schemaVersion: options.schemaVersion ?? 1,
     metadata: options.metadata ?? {},
   }));
-  const appended = await store.append(streamId, toAppend, { expectedVersion: currentVersion, client: options.client });
+  const last = recorded.at(-1);
+  const appended = await store.append(streamId, toAppend, {
+    expectedVersion: currentVersion,
+    client: options.client,
+    head: last ? { version: last.streamVersion, hash: last.hash } : undefined,
+  });
   return {
     streamId,
     previousState,

@@ -10,7 +10,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.types';
-import { contentHashOf } from './event-hash';
+import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import { LOG_START } from './log-position';
 import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
@@ -27,6 +27,18 @@ export interface AppendOptions {
    * A concurrency conflict then aborts that transaction, so the store cannot retry on its own.
    */
   client?: PoolClient;
+  /**
+   * The stream's last event as the caller read it (e.g. `handleCommand` after folding the stream). With
+   * `expectedVersion` equal to its version, a single event is written with one plain INSERT: its hash is
+   * chained here, no head lookup is needed, and the unique indexes still refuse a stale expectation.
+   */
+  head?: StreamHead;
+}
+
+/** A stream's last event: its version and hash (hex). Immutable once committed, so it can be cached. */
+export interface StreamHead {
+  version: number;
+  hash: string;
 }
 
 export interface PgEventStoreOptions {
@@ -64,6 +76,14 @@ const APPEND_SQL = `WITH RECURSIVE head AS (
          (array_agg(i.transaction_id::text))[1] AS transaction_id
     FROM inserted i`;
 
+// The fast path for one event whose predecessor's hash is known: a plain INSERT. ON CONFLICT DO NOTHING
+// (safe for a single row: it is written or not) keeps a stale expectation from aborting the caller's
+// transaction; the general statement then classifies it.
+const INSERT_ONE_SQL = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash)
+  VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::timestamptz, $9::bytea)
+  ON CONFLICT DO NOTHING
+  RETURNING global_position, transaction_id::text AS transaction_id`;
+
 // Only when the happy path wrote nothing: are these events already stored (a retry), or do their ids clash?
 // LATERAL ... LIMIT 1 keeps this an index lookup per event, whatever the planner thinks of the table's size.
 const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.stream_version, e.transaction_id::text AS transaction_id, e.recorded_at,
@@ -88,6 +108,8 @@ export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
 const UNIQUE_VIOLATION = '23505';
 const MAX_APPEND_ATTEMPTS = 20;
 const NOTIFY_INTERVAL_MS = 10;
+/** Stream heads remembered per store (least recently used dropped first). */
+const HEAD_CACHE_SIZE = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -100,6 +122,8 @@ export class PgEventStore {
   private notifier?: PgChannelListener;
   private notifyTimer?: NodeJS.Timeout;
   private readonly subscriptions = new Set<Subscription>();
+  /** Committed stream heads seen by this process (appends and reads outside callers' transactions). */
+  private readonly heads = new Map<string, StreamHead>();
 
   constructor(options: PgEventStoreOptions) {
     this.pool = options.pool;
@@ -117,8 +141,29 @@ export class PgEventStore {
     const expectedVersion = options.expectedVersion ?? 'any';
     const [kind, version] = toExpectation(expectedVersion);
     const recordedAt = new Date();
-    const payload = JSON.stringify(events.map((event, index) => toStoredShape(streamId, recordedAt, event, index)));
+    const shapes = events.map((event, index) => toStoredShape(streamId, recordedAt, event, index));
+    const payload = JSON.stringify(shapes);
     const db: Queryable = options.client ?? this.pool;
+
+    const head = typeof expectedVersion === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedVersion, options) : undefined;
+    if (head) {
+      const hash = chainHashOf(Buffer.from(head.hash, 'hex'), head.version + 1, Buffer.from(shapes[0].contentHash, 'hex'));
+      const [shape] = shapes;
+      const { rows } = await db.query<{ global_position: string; transaction_id: string }>({
+        name: 'event_store_insert_one',
+        text: INSERT_ONE_SQL,
+        values: [streamId, head.version + 1, shape.eventId, shape.type, shape.schemaVersion, JSON.stringify(shape.data), JSON.stringify(shape.metadata), shape.recordedAt, hash],
+      });
+      if (rows[0]) {
+        const position = Number(rows[0].global_position);
+        if (!options.client) {
+          this.rememberHead(streamId, { version: head.version + 1, hash: hash.toString('hex') });
+          this.signalAppended();
+        }
+        return { nextExpectedVersion: head.version + 1, positions: [position], lastPosition: { transactionId: rows[0].transaction_id, globalPosition: position }, written: true, recordedAt };
+      }
+      // Nothing written: the version or the event id is taken. The general statement says which.
+    }
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -154,6 +199,20 @@ export class PgEventStore {
         throw new WrongExpectedVersion(streamId, expectedVersion, await this.streamVersion(streamId));
       }
     }
+  }
+
+  /** The head the caller passed, or one this process saw committed, when it is at `expectedVersion`. */
+  private knownHead(streamId: string, expectedVersion: number, options: AppendOptions): StreamHead | undefined {
+    if (expectedVersion === 0) return { version: 0, hash: GENESIS_HASH.toString('hex') };
+    const head = options.head ?? (options.client ? undefined : this.heads.get(streamId));
+    return head?.version === expectedVersion ? head : undefined;
+  }
+
+  /** Only committed heads: a head inside a caller's transaction could still be rolled back. */
+  private rememberHead(streamId: string, head: StreamHead): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value as string);
   }
 
   /**
@@ -216,7 +275,11 @@ export class PgEventStore {
         ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
       values: [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER, options.limit ?? null],
     });
-    return rows.map(toRecordedEvent);
+    const events = rows.map(toRecordedEvent);
+    const newest = backward ? events[0] : events.at(-1);
+    // Read outside any caller's transaction, the rows are committed: their hashes can seed the next append.
+    if (newest && db === this.pool) this.rememberHead(streamId, { version: newest.streamVersion, hash: newest.hash });
+    return events;
   }
 
   /**
