@@ -1,6 +1,6 @@
 import { exportLog, importLog, ImportRefused, verifyLog } from '@claims/event-store';
 import { rebuildProjections } from '@claims/projections';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
 import { EDITOR, openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 
@@ -41,13 +41,7 @@ describe('export and import', () => {
     await api.http().put(`/sources/${sources[2]}/reliability`).send({ reliability: 'E', reason: 'Unreliable' }).expect(200);
     await openClaim(api, openClaimBody(sources[1], { statement: 'A second claim, figure 3.5' }));
 
-    // An export covers the readable log; transactions elsewhere on the server (other test files) may hold
-    // the watermark back for a moment, so wait until every event of this database is readable.
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-      const { rows } = await api.db.pool.query('SELECT count(*)::int AS held FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())');
-      if (rows[0].held === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntilLogReadable(api.db.pool);
     const lines = await collect(exportLog(api.db.pool, { batchSize: 3 }));
     expect(JSON.parse(lines[0])).toMatchObject({ kind: 'claim-ledger.export', formatVersion: 1, streams: null });
     expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ kind: 'claim-ledger.export.end', events: lines.length - 2 });
@@ -86,6 +80,7 @@ describe('export and import', () => {
     const source = await registerSource(api, { name: 'Export outlet', reliability: 'C' });
     const claim = await openClaim(api, openClaimBody(source));
     await api.http().get(`/audit/export?claim=${claim.id}`).set(EDITOR).expect(403);
+    await waitUntilLogReadable(api.db.pool);
     const response = await api.as('auditor').get(`/audit/export?claim=${claim.id}`).buffer(true).parse((res, done) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

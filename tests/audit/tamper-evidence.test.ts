@@ -10,7 +10,7 @@ import {
   verifyCheckpoint,
   verifyLog,
 } from '@claims/event-store';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
 
 /**
  * Tampering behind the application's back: as the database superuser, with the append-only triggers
@@ -71,9 +71,16 @@ describe('tamper evidence', () => {
   });
   afterAll(() => db.drop());
 
+  /** `verifyLog` once every event of this database is readable (see waitUntilLogReadable). */
+  const verify: typeof verifyLog = async (...args) => {
+    await waitUntilLogReadable(db.pool);
+    return verifyLog(...args);
+  };
+
   it('reports an untouched log as intact up to its head', async () => {
+    await waitUntilLogReadable(db.pool);
     const head = await store.headPosition();
-    const result = await verifyLog(db.pool, { batchSize: 5 });
+    const result = await verify(db.pool, { batchSize: 5 });
     expect(result).toMatchObject({ intact: true, events: 12, streams: 3, brokenStreams: 0, checkedUpTo: head, intactUpTo: head });
   });
 
@@ -83,7 +90,7 @@ describe('tamper evidence', () => {
       query(`UPDATE events SET data = jsonb_set(data, '{quote}', '"report 2, edited"') WHERE stream_id = $1 AND stream_version = 2`, [target]),
     );
 
-    const result = await verifyLog(db.pool, { batchSize: 5 });
+    const result = await verify(db.pool, { batchSize: 5 });
     const [edited] = await db.pool.query('SELECT * FROM events WHERE stream_id = $1 AND stream_version = 2', [target]).then((r) => r.rows);
     const expectedHash = chainHashOf(original[0].hash as Buffer, 2, contentHashOf({
       streamId: target,
@@ -108,22 +115,22 @@ describe('tamper evidence', () => {
     // Everything before the edited event in log order is still proven.
     const [before] = (await rowsOf(first)).filter((row) => row.stream_version === '2');
     expect(result.intactUpTo && formatLogPosition(result.intactUpTo)).toBe(`${String(before.transaction_id)}-${String(before.global_position)}`);
-    expect((await verifyLog(db.pool, { streamId: first })).intact).toBe(true);
-    expect((await verifyLog(db.pool, { streamId: target })).firstBroken?.version).toBe(2);
+    expect((await verify(db.pool, { streamId: first })).intact).toBe(true);
+    expect((await verify(db.pool, { streamId: target })).firstBroken?.version).toBe(2);
 
     await restore(target, original);
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
   });
 
   it('a deleted event: the version gap is named', async () => {
     const original = await rowsOf(target);
     await behindTheBack((query) => query('DELETE FROM events WHERE stream_id = $1 AND stream_version = 2', [target]));
 
-    const result = await verifyLog(db.pool);
+    const result = await verify(db.pool);
     expect(result.firstBroken).toMatchObject({ streamId: target, version: 3, expectedVersion: 2, reason: 'version_gap' });
 
     await restore(target, original);
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
   });
 
   it('an inserted event, even one whose own hash is forged correctly: the next link breaks', async () => {
@@ -142,11 +149,11 @@ describe('tamper evidence', () => {
       );
     });
 
-    const result = await verifyLog(db.pool);
+    const result = await verify(db.pool);
     expect(result.firstBroken).toMatchObject({ streamId: target, version: 3, expectedVersion: 3, reason: 'hash_mismatch' });
 
     await restore(target, original);
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
   });
 
   it('swapped versions: the first swapped version is named', async () => {
@@ -157,15 +164,16 @@ describe('tamper evidence', () => {
       await query('UPDATE events SET stream_version = 3 WHERE stream_id = $1 AND stream_version = 1000', [other]);
     });
 
-    const result = await verifyLog(db.pool);
+    const result = await verify(db.pool);
     expect(result.firstBroken).toMatchObject({ streamId: other, version: 2, reason: 'hash_mismatch' });
     expect(result.brokenStreams).toBe(1);
 
     await restore(other, original);
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
   });
 
   it('a checkpoint kept outside proves the log; a dropped last event or a consistently rewritten chain fails it', async () => {
+    await waitUntilLogReadable(db.pool);
     const { checkpoint } = await createCheckpoint(db.pool);
     const kept = { position: checkpoint.position, merkleRoot: checkpoint.merkleRoot };
     expect(checkpoint).toMatchObject({ streams: 3, events: 12 });
@@ -175,13 +183,14 @@ describe('tamper evidence', () => {
     // Appends after the checkpoint do not change what it proves.
     await store.append(first, [event(5)]);
     expect((await verifyCheckpoint(db.pool, kept)).matches).toBe(true);
+    await waitUntilLogReadable(db.pool);
     expect((await createCheckpoint(db.pool, { onlyIfGrown: true })).created).toBe(true);
     expect((await createCheckpoint(db.pool, { onlyIfGrown: true })).created).toBe(false);
 
     // Dropping a stream's last event leaves a valid (shorter) chain: only the checkpoint notices.
     const original = await rowsOf(other);
     await behindTheBack((query) => query('DELETE FROM events WHERE stream_id = $1 AND stream_version = 4', [other]));
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
     expect((await verifyCheckpoint(db.pool, kept)).matches).toBe(false);
     await restore(other, original);
 
@@ -204,7 +213,7 @@ describe('tamper evidence', () => {
         previous = hash;
       }
     });
-    expect((await verifyLog(db.pool)).intact).toBe(true);
+    expect((await verify(db.pool)).intact).toBe(true);
     const rewritten = await verifyCheckpoint(db.pool, kept);
     expect(rewritten.matches).toBe(false);
     expect(rewritten.found.merkleRoot).not.toBe(kept.merkleRoot);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PgEventStore, WrongExpectedVersion, type LogPosition, type Subscription, type SubscriptionHandler } from '@claims/event-store';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -144,6 +144,8 @@ describe('subscriptions', () => {
   it("from 'end' skips the existing log; a stored checkpoint wins over `from`", async () => {
     const name = `tail-${randomUUID()}`;
     await store.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Old', data: {} }]);
+    // 'end' is the end of the *readable* log: let transactions elsewhere on the server release it first.
+    await waitUntilLogReadable(db.pool);
     const tail = store.subscribe(name, { from: 'end', pollIntervalMs: 100 }, recordSeen);
     await tail.waitForPosition(await logEnd());
     const fresh = { eventId: randomUUID(), type: 'New', data: {} };

@@ -33,3 +33,17 @@ export const createTestDatabase = async (options: { poolSize?: number } = {}): P
     },
   };
 };
+
+/**
+ * Waits until every committed event of this database is below the log's watermark. Readers of the log
+ * (verify, export, rebuild) take only rows below the oldest transaction running anywhere on the server;
+ * other test files' transactions can hold it back for a moment.
+ */
+export const waitUntilLogReadable = async (pool: Pool, timeoutMs = 30_000): Promise<void> => {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const { rows } = await pool.query<{ held: number }>('SELECT count(*)::int AS held FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())');
+    if (rows[0].held === 0) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0].held} events still behind the watermark after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};

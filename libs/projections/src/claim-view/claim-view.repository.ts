@@ -23,9 +23,38 @@ const fromRow = (row: ClaimViewRow): ClaimView => ({
   assessment: row.assessment,
 });
 
+/**
+ * A claim row's values in `claim_view`'s column order (claim_id … assessment): one mapping for the live
+ * upsert and the rebuild's bulk load, so both write the same bytes.
+ */
+export const claimViewRowValues = ({ claimId, version, position, updatedAt, claim, assessment }: ClaimView): unknown[] => [
+  claimId,
+  version,
+  position,
+  assessment.publishedStatus,
+  assessment.computedStatus,
+  assessment.verdict,
+  assessment.confidence,
+  assessment.band,
+  assessment.credibilityRating,
+  assessment.modelVersion,
+  claim.mergedInto ?? null,
+  claim.category,
+  claim.location.country,
+  normaliseName(claim.location.country),
+  actorKeysOf(claim),
+  claim.occurred.start,
+  claim.occurred.end ?? claim.occurred.start,
+  claim.statement,
+  claim.assertedAt,
+  updatedAt,
+  JSON.stringify(claim),
+  JSON.stringify(assessment),
+];
+
 /** Upserts the claim's row and links it to every source it names (for re-assessment on re-grades). */
 export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<void> => {
-  const { claim, assessment } = view;
+  const { claim } = view;
   await db.query(
     `INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
        credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
@@ -39,30 +68,7 @@ export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<voi
        occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
        statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
        claim = EXCLUDED.claim, assessment = EXCLUDED.assessment`,
-    [
-      view.claimId,
-      view.version,
-      view.position,
-      assessment.publishedStatus,
-      assessment.computedStatus,
-      assessment.verdict,
-      assessment.confidence,
-      assessment.band,
-      assessment.credibilityRating,
-      assessment.modelVersion,
-      claim.mergedInto ?? null,
-      claim.category,
-      claim.location.country,
-      normaliseName(claim.location.country),
-      actorKeysOf(claim),
-      claim.occurred.start,
-      claim.occurred.end ?? claim.occurred.start,
-      claim.statement,
-      claim.assertedAt,
-      view.updatedAt,
-      JSON.stringify(claim),
-      JSON.stringify(assessment),
-    ],
+    claimViewRowValues(view),
   );
   await db.query(
     `INSERT INTO claim_sources (source_id, claim_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,

@@ -1,6 +1,6 @@
-import { normaliseName } from '@claims/domain';
 import type { Queryable } from '@claims/event-store';
-import { actorKeysOf, sourceIdsOf, type ClaimView } from '../claim-view/claim-view.projection';
+import { sourceIdsOf, type ClaimView } from '../claim-view/claim-view.projection';
+import { claimViewRowValues } from '../claim-view/claim-view.repository';
 import type { SourceView } from '../source-view/source-view.projection';
 
 /** A projection a rebuild can replace, and the tables it owns. */
@@ -101,32 +101,7 @@ export const writeClaimRows = async (db: Queryable, table: string, views: readon
   for (let start = 0; start < views.length; start += CLAIM_ROWS_PER_STATEMENT) {
     const chunk = views.slice(start, start + CLAIM_ROWS_PER_STATEMENT);
     const values: unknown[] = [];
-    for (const { claimId, version, position, updatedAt, claim, assessment } of chunk) {
-      values.push(
-        claimId,
-        version,
-        position,
-        assessment.publishedStatus,
-        assessment.computedStatus,
-        assessment.verdict,
-        assessment.confidence,
-        assessment.band,
-        assessment.credibilityRating,
-        assessment.modelVersion,
-        claim.mergedInto ?? null,
-        claim.category,
-        claim.location.country,
-        normaliseName(claim.location.country),
-        actorKeysOf(claim),
-        claim.occurred.start,
-        claim.occurred.end ?? claim.occurred.start,
-        claim.statement,
-        claim.assertedAt,
-        updatedAt,
-        JSON.stringify(claim),
-        JSON.stringify(assessment),
-      );
-    }
+    for (const view of chunk) values.push(...claimViewRowValues(view));
     await db.query(
       `INSERT INTO ${quote(table)} (${CLAIM_NAMES.join(', ')})
        VALUES ${chunk.map((_, row) => `(${CLAIM_TYPES.map((type, column) => `$${row * CLAIM_TYPES.length + column + 1}::${type}`).join(', ')})`).join(', ')}
