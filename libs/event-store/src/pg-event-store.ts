@@ -142,7 +142,6 @@ export class PgEventStore {
     const [kind, version] = toExpectation(expectedVersion);
     const recordedAt = new Date();
     const shapes = events.map((event, index) => toStoredShape(streamId, recordedAt, event, index));
-    const payload = JSON.stringify(shapes);
     const db: Queryable = options.client ?? this.pool;
 
     const head = typeof expectedVersion === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedVersion, options) : undefined;
@@ -165,6 +164,7 @@ export class PgEventStore {
       // Nothing written: the version or the event id is taken. The general statement says which.
     }
 
+    const payload = JSON.stringify(shapes);
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await db.query<AppendRow>({ name: 'event_store_append', text: APPEND_SQL, values: [streamId, payload, kind, version] });
