@@ -19,20 +19,13 @@ CREATE TABLE log_checkpoints (
 
 CREATE INDEX log_checkpoints_root ON log_checkpoints (merkle_root);
 
-CREATE FUNCTION log_checkpoints_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'log_checkpoints is append-only: % is not allowed', TG_OP
-    USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-
 CREATE TRIGGER log_checkpoints_append_only_rows
   BEFORE UPDATE OR DELETE ON log_checkpoints
-  FOR EACH ROW EXECUTE FUNCTION log_checkpoints_reject_change();
+  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();
 
 CREATE TRIGGER log_checkpoints_append_only_truncate
   BEFORE TRUNCATE ON log_checkpoints
-  FOR EACH STATEMENT EXECUTE FUNCTION log_checkpoints_reject_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION reject_append_only_change();
 
 -- Projection rebuilds (libs/projections/src/rebuild): one row per rebuild target, so an interrupted
 -- rebuild resumes from its cut and cursor instead of starting over.
@@ -61,4 +54,3 @@ END $$;
 -- Down Migration
 DROP TABLE projection_rebuilds;
 DROP TABLE log_checkpoints;
-DROP FUNCTION log_checkpoints_reject_change();

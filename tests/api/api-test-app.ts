@@ -6,7 +6,7 @@ import { PgEventStore } from '@claims/event-store';
 import { createTestDatabase, type TestDatabase } from '@claims/testing';
 import { AppModule } from '../../apps/api/src/app.module';
 import type { AuthOptions } from '../../apps/api/src/auth/auth.module';
-import { appPoolConfig } from '../../apps/api/src/database/database';
+import { appPoolConfig } from '@claims/platform';
 import { Clock } from '../../apps/api/src/http/clock';
 import { createApiApp } from '../../apps/api/src/http/configure-http';
 import { createTestApiKey, type TestApiKey } from '../support/api-keys';

@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import { PgEventStore } from '@claims/event-store';
 import { createTestDatabase, type TestDatabase } from '@claims/testing';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
-import { APP_ROLE, appPoolConfig, assertAppendOnlyConnection, openDatabase } from '../../apps/api/src/database/database';
+import { APP_ROLE, appPoolConfig, assertAppendOnlyConnection } from '@claims/platform';
+import { openDatabase } from '../../apps/api/src/database/database';
 
 const PERMISSION_DENIED = '42501';
 

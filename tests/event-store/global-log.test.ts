@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { compareLogPositions, PgEventStore, READ_ALL_SQL, type LogPosition, type NewEvent, type RecordedEvent } from '@claims/event-store';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, type TestDatabase, logEnd as logEndOf } from '@claims/testing';
 
 const event = (label: string): NewEvent => ({ eventId: randomUUID(), type: 'ReportAdded', data: { label } });
 
@@ -29,13 +29,7 @@ describe('the global log is gap-safe', () => {
     }
   };
 
-  /** The log's true end (ignoring the watermark): where a test's own events will start. */
-  const logEnd = async (): Promise<LogPosition> => {
-    const { rows } = await db.pool.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1',
-    );
-    return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : { transactionId: '0', globalPosition: 0 };
-  };
+  const logEnd = () => logEndOf(db.pool);
 
   /**
    * Reads one by one until `count` events arrived. Transactions anywhere on the server (other test files

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PgEventStore, WrongExpectedVersion, type LogPosition, type Subscription, type SubscriptionHandler } from '@claims/event-store';
-import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntilLogReadable, type TestDatabase, logEnd as logEndOf } from '@claims/testing';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -33,12 +33,7 @@ describe('subscriptions', () => {
   const seenBy = async (name: string) =>
     (await db.pool.query<{ event_id: string }>('SELECT event_id FROM seen WHERE subscription = $1 ORDER BY seq', [name])).rows.map((row) => row.event_id);
 
-  const logEnd = async (): Promise<LogPosition> => {
-    const { rows } = await db.pool.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1',
-    );
-    return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
-  };
+  const logEnd = () => logEndOf(db.pool);
 
   const logOrder = async () =>
     (await db.pool.query<{ event_id: string }>('SELECT event_id FROM events ORDER BY transaction_id, global_position')).rows.map((row) => row.event_id);

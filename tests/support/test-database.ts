@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import type { LogPosition } from '../../libs/event-store/src';
 import { dropDatabase, ensureDatabase, migrateAll } from '../../libs/platform/src';
 
 export interface TestDatabase {
@@ -46,4 +47,12 @@ export const waitUntilLogReadable = async (pool: Pool, timeoutMs = 30_000): Prom
     if (Date.now() > deadline) throw new Error(`${rows[0].held} events still behind the watermark after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+};
+
+/** The log's true end (ignoring the watermark), once writers are done: where a reader must get to. */
+export const logEnd = async (pool: Pool): Promise<LogPosition> => {
+  const { rows } = await pool.query<{ transaction_id: string; global_position: string }>(
+    'SELECT transaction_id::text, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1',
+  );
+  return rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : { transactionId: '0', globalPosition: 0 };
 };

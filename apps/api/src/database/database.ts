@@ -2,7 +2,6 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import {
-  APP_ROLE,
   appPoolConfig,
   assertAppendOnlyConnection,
   ensureDatabase,
@@ -17,7 +16,7 @@ import type { AppConfig } from '../config/app-config';
 export interface Database {
   /** The owner's URL: migrations run with it. */
   url: string;
-  /** The application's pool, connected as (or switched to) {@link APP_ROLE}. */
+  /** The application's pool, connected as (or switched to) the application role (`APP_ROLE`, libs/platform). */
   pool: Pool;
   /** Where the data lives, for the start-up banner. */
   description: string;
@@ -26,7 +25,6 @@ export interface Database {
 
 const EMBEDDED_DATABASE = 'claims';
 
-export { APP_ROLE, appPoolConfig, assertAppendOnlyConnection };
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR (kept between runs), then brings

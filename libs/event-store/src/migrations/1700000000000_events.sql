@@ -25,20 +25,21 @@ CREATE TABLE events (
   CONSTRAINT events_event_id_unique UNIQUE (event_id)
 );
 
-CREATE FUNCTION events_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Shared by every append-only table (the log, log checkpoints): refuses the change, naming table and operation.
+CREATE FUNCTION reject_append_only_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'the events table is append-only: % is not allowed', TG_OP
+  RAISE EXCEPTION 'the % table is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 
 CREATE TRIGGER events_append_only_rows
   BEFORE UPDATE OR DELETE ON events
-  FOR EACH ROW EXECUTE FUNCTION events_reject_change();
+  FOR EACH ROW EXECUTE FUNCTION reject_append_only_change();
 
 CREATE TRIGGER events_append_only_truncate
   BEFORE TRUNCATE ON events
-  FOR EACH STATEMENT EXECUTE FUNCTION events_reject_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION reject_append_only_change();
 
 CREATE TABLE subscription_checkpoints (
   name            text        PRIMARY KEY,
@@ -52,4 +53,4 @@ CREATE TABLE subscription_checkpoints (
 -- Down Migration
 DROP TABLE subscription_checkpoints;
 DROP TABLE events;
-DROP FUNCTION events_reject_change();
+DROP FUNCTION reject_append_only_change();
