@@ -10,7 +10,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from './event-store.types';
-import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
+import { canonicalContentOf, canonicalJson, chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
+import { GroupCommit, type InsertOutcome } from './group-commit';
 import { LOG_START } from './log-position';
 import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
@@ -44,6 +45,12 @@ export interface StreamHead {
 export interface PgEventStoreOptions {
   pool: Pool;
   logger?: EventStoreLogger;
+  /**
+   * Group commit of single-event appends on the store's own connections (see `GroupCommit`): at most this
+   * many insert statements at once (default 2); appends arriving meanwhile share the next statement and its
+   * commit. 0 turns it off (every append is its own statement).
+   */
+  groupCommitStatements?: number;
 }
 
 // The whole happy path in one statement: find the stream's head, check the expectation, insert. When the
@@ -76,13 +83,17 @@ const APPEND_SQL = `WITH RECURSIVE head AS (
          (array_agg(i.transaction_id::text))[1] AS transaction_id
     FROM inserted i`;
 
-// The fast path for one event whose predecessor's hash is known: a plain INSERT. ON CONFLICT DO NOTHING
-// (safe for a single row: it is written or not) keeps a stale expectation from aborting the caller's
-// transaction; the general statement then classifies it.
-const INSERT_ONE_SQL = `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash)
+// The fast path for one event whose predecessor's hash is known: a plain INSERT (see GroupCommit for the
+// store's own connections). A stale expectation or a taken event id makes a unique index refuse it; the
+// general statement then says which. Inside a caller's transaction ON CONFLICT DO NOTHING (safe for a single
+// row: it is written or not) keeps that refusal from aborting the transaction.
+const INSERT_ONE_IN_TRANSACTION = {
+  name: 'event_store_insert_one_tx',
+  text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash)
   VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::timestamptz, $9::bytea)
   ON CONFLICT DO NOTHING
-  RETURNING global_position, transaction_id::text AS transaction_id`;
+  RETURNING global_position, transaction_id::text AS transaction_id`,
+};
 
 // Only when the happy path wrote nothing: are these events already stored (a retry), or do their ids clash?
 // LATERAL ... LIMIT 1 keeps this an index lookup per event, whatever the planner thinks of the table's size.
@@ -110,6 +121,9 @@ const MAX_APPEND_ATTEMPTS = 20;
 const NOTIFY_INTERVAL_MS = 10;
 /** Stream heads remembered per store (least recently used dropped first). */
 const HEAD_CACHE_SIZE = 10_000;
+const DEFAULT_GROUP_COMMIT_STATEMENTS = 2;
+/** Appends one group-commit statement carries at most. */
+const MAX_GROUP_COMMIT = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -124,10 +138,13 @@ export class PgEventStore {
   private readonly subscriptions = new Set<Subscription>();
   /** Committed stream heads seen by this process (appends and reads outside callers' transactions). */
   private readonly heads = new Map<string, StreamHead>();
+  private readonly groupCommit: GroupCommit;
 
   constructor(options: PgEventStoreOptions) {
     this.pool = options.pool;
     this.logger = options.logger ?? stderrLogger;
+    const statements = options.groupCommitStatements ?? DEFAULT_GROUP_COMMIT_STATEMENTS;
+    this.groupCommit = new GroupCommit(this.pool, { statementsInFlight: statements > 0 ? statements : Number.POSITIVE_INFINITY, maxBatch: statements > 0 ? MAX_GROUP_COMMIT : 1 });
   }
 
   /**
@@ -144,27 +161,15 @@ export class PgEventStore {
     const shapes = events.map((event, index) => toStoredShape(streamId, recordedAt, event, index));
     const db: Queryable = options.client ?? this.pool;
 
-    const head = typeof expectedVersion === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedVersion, options) : undefined;
+    const expectedNumber = expectedVersion === 'no_stream' ? 0 : expectedVersion;
+    const head = typeof expectedNumber === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedNumber, options) : undefined;
     if (head) {
-      const hash = chainHashOf(Buffer.from(head.hash, 'hex'), head.version + 1, Buffer.from(shapes[0].contentHash, 'hex'));
-      const [shape] = shapes;
-      const { rows } = await db.query<{ global_position: string; transaction_id: string }>({
-        name: 'event_store_insert_one',
-        text: INSERT_ONE_SQL,
-        values: [streamId, head.version + 1, shape.eventId, shape.type, shape.schemaVersion, JSON.stringify(shape.data), JSON.stringify(shape.metadata), shape.recordedAt, hash],
-      });
-      if (rows[0]) {
-        const position = Number(rows[0].global_position);
-        if (!options.client) {
-          this.rememberHead(streamId, { version: head.version + 1, hash: hash.toString('hex') });
-          this.signalAppended();
-        }
-        return { nextExpectedVersion: head.version + 1, positions: [position], lastPosition: { transactionId: rows[0].transaction_id, globalPosition: position }, written: true, recordedAt };
-      }
+      const written = await this.insertOne(db, streamId, head, shapes[0], options);
+      if (written) return written;
       // Nothing written: the version or the event id is taken. The general statement says which.
     }
 
-    const payload = JSON.stringify(shapes);
+    const payload = JSON.stringify(shapes.map(toBatchElement));
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await db.query<AppendRow>({ name: 'event_store_append', text: APPEND_SQL, values: [streamId, payload, kind, version] });
@@ -201,7 +206,31 @@ export class PgEventStore {
     }
   }
 
-  /** The head the caller passed, or one this process saw committed, when it is at `expectedVersion`. */
+  /** The fast path: one event after a known head. Undefined when a unique index refused it. */
+  private async insertOne(db: Queryable, streamId: string, head: StreamHead, shape: StoredShape, options: AppendOptions): Promise<AppendResult | undefined> {
+    const version = head.version + 1;
+    const hash = chainHashOf(Buffer.from(head.hash, 'hex'), version, shape.contentHash);
+    const insert = { streamId, version, eventId: shape.eventId, type: shape.type, schemaVersion: shape.schemaVersion, data: shape.canonicalData, metadata: shape.canonicalMetadata, recordedAt: shape.recordedAt, hash };
+    let outcome: InsertOutcome;
+    if (options.client) {
+      const { rows } = await db.query<{ global_position: string; transaction_id: string }>({
+        ...INSERT_ONE_IN_TRANSACTION,
+        values: [streamId, version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, hash],
+      });
+      outcome = rows[0] ? { globalPosition: rows[0].global_position, transactionId: rows[0].transaction_id } : undefined;
+    } else {
+      outcome = await this.groupCommit.insert(insert);
+    }
+    if (!outcome) return undefined;
+    const position = Number(outcome.globalPosition);
+    if (!options.client) {
+      this.rememberHead(streamId, { version, hash: hash.toString('hex') });
+      this.signalAppended();
+    }
+    return { nextExpectedVersion: version, positions: [position], lastPosition: { transactionId: outcome.transactionId, globalPosition: position }, written: true, recordedAt: new Date(shape.recordedAt) };
+  }
+
+  /** The head the caller passed, or one this process saw committed, when it is at `expectedVersion` (0: no stream yet). */
   private knownHead(streamId: string, expectedVersion: number, options: AppendOptions): StreamHead | undefined {
     if (expectedVersion === 0) return { version: 0, hash: GENESIS_HASH.toString('hex') };
     const head = options.head ?? (options.client ? undefined : this.heads.get(streamId));
@@ -381,7 +410,20 @@ const toExpectation = (expected: ExpectedVersion): [kind: string, version: numbe
   throw new InvalidAppend(`unknown expectedVersion ${String(expected)}`);
 };
 
-const toStoredShape = (streamId: string, recordedAt: Date, event: NewEvent, index: number) => {
+/** An event as the append sends it: validated, with its canonical JSON and content hash. */
+interface StoredShape {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: object;
+  metadata: object;
+  recordedAt: string;
+  canonicalData: string;
+  canonicalMetadata: string;
+  contentHash: Buffer;
+}
+
+const toStoredShape = (streamId: string, recordedAt: Date, event: NewEvent, index: number): StoredShape => {
   if (!UUID.test(event.eventId ?? '')) throw new InvalidAppend(`events[${index}].eventId must be a UUID`);
   if (typeof event.type !== 'string' || event.type.length === 0) throw new InvalidAppend(`events[${index}].type must be a non-empty string`);
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
@@ -390,8 +432,23 @@ const toStoredShape = (streamId: string, recordedAt: Date, event: NewEvent, inde
   const schemaVersion = event.schemaVersion ?? 1;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidAppend(`events[${index}].schemaVersion must be an integer >= 1`);
   const content = { streamId, eventId: event.eventId.toLowerCase(), type: event.type, schemaVersion, data: event.data, metadata: event.metadata ?? {}, recordedAt };
-  return { ...content, recordedAt: recordedAt.toISOString(), contentHash: contentHashOf(content).toString('hex') };
+  // The canonical JSON serves twice: hashed, and sent as the jsonb columns' text.
+  const canonicalData = canonicalJson(content.data);
+  const canonicalMetadata = canonicalJson(content.metadata);
+  const contentHash = contentHashOf(content, canonicalContentOf(content, canonicalData, canonicalMetadata));
+  return { ...content, recordedAt: recordedAt.toISOString(), canonicalData, canonicalMetadata, contentHash };
 };
+
+// What the general statement reads from its jsonb batch.
+const toBatchElement = (shape: StoredShape) => ({
+  eventId: shape.eventId,
+  type: shape.type,
+  schemaVersion: shape.schemaVersion,
+  data: shape.data,
+  metadata: shape.metadata,
+  recordedAt: shape.recordedAt,
+  contentHash: shape.contentHash.toString('hex'),
+});
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   globalPosition: Number(row.global_position),

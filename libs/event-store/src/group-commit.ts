@@ -1,0 +1,135 @@
+import type { Pool } from 'pg';
+
+/** One event for the fast path, as the INSERT takes it. */
+export interface SingleInsert {
+  streamId: string;
+  version: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  /** The data and metadata as JSON text (canonical). */
+  data: string;
+  metadata: string;
+  recordedAt: string;
+  hash: Buffer;
+}
+
+/** Where the event landed; undefined when a unique index refused it (version or event id taken). */
+export type InsertOutcome = { globalPosition: string; transactionId: string } | undefined;
+
+const COLUMNS = 'stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash';
+const RETURNING = 'RETURNING global_position, transaction_id::text AS transaction_id';
+
+const INSERT_ONE = {
+  name: 'event_store_insert_one',
+  text: `INSERT INTO events (${COLUMNS}) VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::timestamptz, $9::bytea) ${RETURNING}`,
+};
+// Several single-event appends in one statement, so one transaction and one commit: a VALUES row per event,
+// each value its own parameter (one prepared statement per batch size). Rows come back with their event id:
+// nothing here relies on RETURNING keeping the input order.
+const insertMany = (rows: number) => ({
+  name: `event_store_insert_many_${rows}`,
+  text: `INSERT INTO events (${COLUMNS}) VALUES ${Array.from({ length: rows }, (_, row) => {
+    const p = row * 9;
+    return `($${p + 1}, $${p + 2}, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::timestamptz, $${p + 9}::bytea)`;
+  }).join(', ')} ${RETURNING}, event_id::text AS event_id`,
+});
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (error: unknown): boolean => error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;
+
+interface Pending {
+  insert: SingleInsert;
+  resolve: (outcome: InsertOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Statements in flight at once; appends arriving while all are busy wait and go out together. */
+  statementsInFlight: number;
+  /** Most appends one statement carries. */
+  maxBatch: number;
+}
+
+/**
+ * Group commit for single-event appends on the store's own connections. While fewer than
+ * `statementsInFlight` inserts run, an append goes out at once, alone: a lone writer never waits. Appends
+ * that arrive while all are busy queue, and the next free slot writes the whole queue in one statement,
+ * i.e. one transaction and one WAL flush for all of them. Each append is still acknowledged only once its
+ * row is committed. Appends are independent, so when a unique index refuses the batch (a stale expectation,
+ * a retried event id) each one is written again alone and only the refused ones report it.
+ */
+export class GroupCommit {
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  insert(insert: SingleInsert): Promise<InsertOutcome> {
+    return new Promise<InsertOutcome>((resolve, reject) => {
+      this.queue.push({ insert, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.statementsInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) {
+      const [pending] = batch;
+      await this.insertAlone(pending.insert).then(pending.resolve, pending.reject);
+      return;
+    }
+    let rows: Array<{ global_position: string; transaction_id: string; event_id: string }>;
+    try {
+      ({ rows } = await this.pool.query<{ global_position: string; transaction_id: string; event_id: string }>({ ...insertMany(batch.length), values: valuesOf(batch) }));
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      // Somebody's version or event id is taken: the statement wrote nothing. Each append on its own.
+      await Promise.all(batch.map((pending) => this.insertAlone(pending.insert).then(pending.resolve, pending.reject)));
+      return;
+    }
+    const byEventId = new Map(rows.map((row) => [row.event_id, row]));
+    for (const pending of batch) {
+      const row = byEventId.get(pending.insert.eventId);
+      if (row) pending.resolve({ globalPosition: row.global_position, transactionId: row.transaction_id });
+      else pending.reject(new Error(`event store: the batch insert returned no row for event ${pending.insert.eventId}`));
+    }
+  }
+
+  private async insertAlone(insert: SingleInsert): Promise<InsertOutcome> {
+    try {
+      const { rows } = await this.pool.query<{ global_position: string; transaction_id: string }>({
+        ...INSERT_ONE,
+        values: [insert.streamId, insert.version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, insert.hash],
+      });
+      return { globalPosition: rows[0].global_position, transactionId: rows[0].transaction_id };
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+  }
+}
+
+const valuesOf = (batch: readonly Pending[]): unknown[] => {
+  const values: unknown[] = [];
+  for (const { insert } of batch) {
+    values.push(insert.streamId, insert.version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, insert.hash);
+  }
+  return values;
+};
