@@ -40,7 +40,6 @@ const main = async () => {
     const rebuildStarted = process.hrtime.bigint();
     const report = await rebuildProjections(pool, {
       projections: ['claim_view'],
-      batchSize: BATCH,
       onStart: ({ total }) => {
         progress = createProgress({ label: 'rebuild claim_view', total });
       },

@@ -5,7 +5,7 @@ import type { CliCommand } from './cli-command';
 import { CliUsageError, parseCliArgs, withOwnerPool } from './cli-options';
 
 const STATUS_USAGE = 'npm run cli -- projections status';
-const REBUILD_USAGE = `npm run cli -- projections rebuild [${PROJECTION_NAMES.join('|')}] [--batch-size 10000] [--keep-previous] [--json]`;
+const REBUILD_USAGE = `npm run cli -- projections rebuild [${PROJECTION_NAMES.join('|')}] [--batch-size 2000] [--keep-previous] [--json]`;
 
 interface ProjectionStatus {
   name: string;

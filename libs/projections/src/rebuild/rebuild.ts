@@ -26,7 +26,7 @@ import {
 export interface RebuildOptions {
   /** Projections to rebuild (default: all). */
   projections?: readonly ProjectionName[];
-  /** Events per read (default 10,000). */
+  /** Events per read (default 2,000: a few batches in flight stay small, and their objects die young). */
   batchSize?: number;
   /** Keep `<table>_previous` after the swap (default: dropped once compared). */
   keepPrevious?: boolean;
@@ -142,7 +142,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   const withSources = projections.includes('source_view');
   const tables = projections.flatMap((name) => [...PROJECTIONS[name].tables]);
   const key = targetKey(projections);
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 2_000;
   const params = options.params ?? ASSESSMENT_MODEL_V1;
   const progress = options.onProgress ?? (() => undefined);
 
