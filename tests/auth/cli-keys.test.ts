@@ -1,25 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { PgEventStore } from '@claims/event-store';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { createTestDatabase, runCli, type TestDatabase } from '@claims/testing';
 
 /** `npm run cli -- <args>` against the test database, as an operator runs it. */
-const cli = (db: TestDatabase, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './infra/register.js', 'apps/api/src/cli/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+const cli = (db: TestDatabase, ...args: string[]) => runCli(db.url, ...args);
 
 describe('npm run cli -- keys', () => {
   let db: TestDatabase;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ClaimStatusChangedV1, StatusFeedPageV1 } from '@claims/contracts';
 import { PgEventStore } from '@claims/event-store';
@@ -169,6 +170,24 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     expect(response.status).toBe(200);
     expect(response.body.feed).toMatchObject({ relay: { state: 'off' }, outbox: { pending: expect.any(Number) } });
     expect(response.body.feed.outbox.pending).toBe((await allIds()).length);
+  });
+
+  it('reports in /health how long the oldest running transaction (which log readers wait for) has been open', async () => {
+    const open = new Client({ connectionString: db.url });
+    await open.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const response = await request(app.getHttpServer()).get('/health');
+      expect(response.status).toBe(200);
+      // Some transaction is running (ours, or an older one elsewhere on the server): its age and state, no session details.
+      expect(response.body.log.oldestRunningTransaction).toEqual({ ageSeconds: expect.any(Number), state: expect.any(String) });
+      expect(response.body.log.oldestRunningTransaction.ageSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await open.query('ROLLBACK');
+      await open.end();
+    }
   });
 
   it('documents both feed routes in the OpenAPI document', async () => {

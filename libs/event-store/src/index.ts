@@ -9,5 +9,6 @@ export * from './pg-channel-listener';
 export * from './migrate';
 export * from './handle-command';
 export * from './verify-log';
+export * from './log-watermark';
 export * from './checkpoints';
 export * from './import-export';

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStoreLogger } from './event-store.logger';
 import type { LogPosition, ReadAllOptions, ReadAllResult, RecordedEvent } from './event-store.types';
 import { compareLogPositions, LOG_START } from './log-position';
+import { describeTransaction, oldestRunningTransaction } from './log-watermark';
 import type { PgChannelListener } from './pg-channel-listener';
 
 /** What a subscription needs from its store (the store passes itself). */
@@ -30,6 +31,8 @@ export interface SubscriptionOptions {
   pollIntervalMs?: number;
   /** Ceiling of the retry backoff after handler failures. Default 30 s. */
   maxBackoffMs?: number;
+  /** Held back by an older running transaction this long, it logs a warning naming it (and again at this interval). Default 30 s. */
+  heldBackWarningMs?: number;
 }
 
 export interface SubscriptionStatus {
@@ -41,11 +44,15 @@ export interface SubscriptionStatus {
   failedAttempts: number;
   lastError?: string;
   lastErrorAt?: Date;
+  /** Since when events exist that it cannot read yet (an older transaction still runs); unset when it is not held back. */
+  heldBackSince?: Date;
 }
 
 // While events exist beyond the watermark, a transaction that started earlier is still open: look again soon.
 const HELD_BACK_POLL_MS = 20;
 const FIRST_BACKOFF_MS = 100;
+/** Held back this long (by default), a subscription names the transaction it waits for in a warning (again at this interval). */
+export const HELD_BACK_WARNING_MS = 30_000;
 
 /** A durable subscription to the global log. Created by `PgEventStore.subscribe`. */
 export class Subscription {
@@ -55,6 +62,8 @@ export class Subscription {
   private failedAttempts = 0;
   private lastError?: string;
   private lastErrorAt?: Date;
+  private heldBackSince?: Date;
+  private heldBackWarnedAt = 0;
   private cancelWait?: () => void;
   private readonly positionWaiters = new Set<{ target: LogPosition; resolve: () => void }>();
 
@@ -81,6 +90,7 @@ export class Subscription {
       failedAttempts: this.failedAttempts,
       lastError: this.lastError,
       lastErrorAt: this.lastErrorAt,
+      heldBackSince: this.heldBackSince,
     };
   }
 
@@ -129,9 +139,12 @@ export class Subscription {
         if (events.length === 0) {
           if (this.notifier.notificationCount !== notificationsBefore) continue;
           const heldBack = await this.store.hasEventsAfter(this.position);
+          if (heldBack) await this.noteHeldBack();
+          else this.heldBackSince = undefined;
           await this.sleep(heldBack ? HELD_BACK_POLL_MS : pollIntervalMs, true);
           continue;
         }
+        this.heldBackSince = undefined;
         await this.handleBatch(events);
         this.failedAttempts = 0;
         currentBatchSize = batchSize;
@@ -203,6 +216,24 @@ export class Subscription {
       [this.name],
     );
     return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  }
+
+  /**
+   * Events are there but an older transaction still runs, so they are not readable yet. That is normally a
+   * few milliseconds; held back for long, the subscription warns and names that transaction, since only
+   * ending it (or the session holding it) lets every reader of the log move on.
+   */
+  private async noteHeldBack(): Promise<void> {
+    const now = Date.now();
+    const warnAfter = this.options.heldBackWarningMs ?? HELD_BACK_WARNING_MS;
+    this.heldBackSince ??= new Date(now);
+    if (now - this.heldBackSince.getTime() < warnAfter || now - this.heldBackWarnedAt < warnAfter) return;
+    this.heldBackWarnedAt = now;
+    const oldest = await oldestRunningTransaction(this.store.pool).catch(() => undefined);
+    this.store.logger.warn(
+      { subscription: this.name, position: this.position, heldBackSeconds: Math.round((now - this.heldBackSince.getTime()) / 1000), oldestTransaction: oldest },
+      `subscription held back: events after its position wait for ${oldest ? describeTransaction(oldest) : 'an older transaction'} to end`,
+    );
   }
 
   private async recordFailure(): Promise<void> {

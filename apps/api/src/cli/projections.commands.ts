@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { describeTransaction, HELD_BACK_WARNING_MS, oldestRunningTransaction } from '@claims/event-store';
 import { createProgress, type Progress } from '@claims/platform';
 import { PROJECTION_NAMES, rebuildProjections, RebuildInterrupted, type ProjectionName, type RebuildReport } from '@claims/projections';
 import type { CliCommand } from './cli-command';
@@ -75,8 +76,10 @@ export const projectionsStatusCommand: CliCommand = {
     const { rows: rebuilds } = await pool.query<{ target: string; status: string; phase: string; events_done: string; started_at: Date; finished_at: Date | null }>(
       'SELECT target, status, phase, events_done, started_at, finished_at FROM projection_rebuilds ORDER BY target',
     );
+    // Subscriptions (and the feed) stop at the oldest transaction still running: name it, so a stuck one is found.
+    const oldestTransaction = (await oldestRunningTransaction(pool)) ?? null;
     if (values.json) {
-      context.print(JSON.stringify({ projections: statuses, rebuilds }));
+      context.print(JSON.stringify({ projections: statuses, rebuilds, oldestRunningTransaction: oldestTransaction }));
       return;
     }
     context.print(`${'projection'.padEnd(28)} ${'kind'.padEnd(13)} ${'rows'.padStart(10)} ${'checkpoint'.padEnd(22)} ${'lag'.padStart(8)}`);
@@ -84,6 +87,9 @@ export const projectionsStatusCommand: CliCommand = {
       context.print(
         `${status.name.padEnd(28)} ${status.kind.padEnd(13)} ${(status.rows?.toLocaleString('en-US') ?? '-').padStart(10)} ${(status.checkpoint ?? '(empty)').padEnd(22)} ${status.lag.toLocaleString('en-US').padStart(8)}${status.detail ? `  ${status.detail}` : ''}`,
       );
+    }
+    if (oldestTransaction && (oldestTransaction.ageSeconds ?? 0) >= HELD_BACK_WARNING_MS / 1000) {
+      context.print(`log readers wait for ${describeTransaction(oldestTransaction)}: events after it are not readable until it ends`);
     }
     for (const rebuild of rebuilds) {
       context.print(

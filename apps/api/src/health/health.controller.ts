@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Logger, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Pool } from 'pg';
+import { oldestRunningTransaction } from '@claims/event-store';
 import { Public } from '../auth/access.decorators';
 import { FeedHealth } from '../feeds/feed-health';
 
@@ -36,7 +37,11 @@ export class HealthController {
            FROM subscription_checkpoints c ORDER BY c.name`,
       );
       const subscriptions: SubscriptionHealth[] = rows.map((row) => ({ name: row.name, lagEvents: row.lag_events, failedAttempts: row.failed_attempts }));
-      return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, subscriptions, feed: await this.feed.report() };
+      // Readers of the log (subscriptions, the feed) wait for the oldest running transaction: its age tells a
+      // stuck one apart from ordinary traffic. Which session it is goes to the CLI and the logs, not here.
+      const oldest = await oldestRunningTransaction(this.pool);
+      const log = { oldestRunningTransaction: oldest ? { ageSeconds: oldest.ageSeconds, state: oldest.state } : null };
+      return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, log, subscriptions, feed: await this.feed.report() };
     } catch (error) {
       this.logger.error(`health check: database unreachable: ${error instanceof Error ? error.message : String(error)}`);
       response.status(503);

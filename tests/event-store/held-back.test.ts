@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { describeTransaction, oldestRunningTransaction, PgEventStore, type EventStoreLogger, type OldestRunningTransaction } from '@claims/event-store';
+import { createTestDatabase, runCli, type TestDatabase } from '@claims/testing';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A transaction left open stops every reader of the log at the events after it (they wait, never skip).
+// Operators need to find it: the store names it, subscriptions warn about it, and they resume once it ends.
+describe('readers held back by a transaction left open', () => {
+  let db: TestDatabase;
+  let stuck: Client;
+  let stuckPid: number;
+  let stuckXid: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stuck = new Client({ connectionString: db.url, application_name: 'held-back-test-session' });
+    await stuck.connect();
+    stuckPid = (await stuck.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  });
+  afterAll(async () => {
+    await stuck.end().catch(() => undefined);
+    await db.drop();
+  });
+
+  /** The server-wide oldest transaction can briefly be another test file's: wait until it is ours. */
+  const waitForOurs = async (): Promise<OldestRunningTransaction> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const oldest = await oldestRunningTransaction(db.pool);
+      if (oldest?.transactionId === stuckXid) return oldest;
+      if (Date.now() > deadline) throw new Error(`the oldest running transaction stayed ${JSON.stringify(oldest)}, not ${stuckXid}`);
+      await sleep(50);
+    }
+  };
+
+  it('names the oldest running transaction, warns from a held-back subscription, and delivers once it ends', async () => {
+    const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    const logger: EventStoreLogger = { info: () => undefined, error: () => undefined, warn: (fields, message) => warnings.push({ fields, message }) };
+    const store = new PgEventStore({ pool: db.pool, logger });
+    const seen: string[] = [];
+    const subscription = store.subscribe('held-back', { from: 'start', pollIntervalMs: 50, heldBackWarningMs: 300 }, async (event) => {
+      seen.push(event.eventId);
+    });
+    try {
+      await stuck.query('BEGIN');
+      stuckXid = (await stuck.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0].xid;
+      const eventId = randomUUID();
+      await store.append(`claim-${randomUUID()}`, [{ eventId, type: 'ReportAdded', data: { n: 1 } }], { expectedVersion: 'no_stream' });
+
+      const oldest = await waitForOurs();
+      expect(oldest).toMatchObject({ pid: stuckPid, applicationName: 'held-back-test-session', state: 'idle in transaction', database: db.name });
+      expect(oldest.ageSeconds).toBeGreaterThanOrEqual(0);
+      expect(describeTransaction(oldest)).toContain(`pid ${stuckPid}`);
+
+      // Held back past the warning threshold: a warning that names the session, and the status says since when.
+      const deadline = Date.now() + 20_000;
+      while (!warnings.some((warning) => warning.message.includes('held-back-test-session')) && Date.now() < deadline) await sleep(50);
+      const warning = warnings.find((entry) => entry.message.includes('held-back-test-session'));
+      expect(warning?.message).toContain(`pid ${stuckPid}`);
+      expect(warning?.fields).toMatchObject({ subscription: 'held-back', oldestTransaction: { transactionId: stuckXid, pid: stuckPid } });
+      expect(subscription.status().heldBackSince).toBeInstanceOf(Date);
+      expect(seen).toEqual([]);
+
+      // The operator's view: `projections status` names it too.
+      const status = await runCli(db.url, 'projections', 'status', '--json');
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout).oldestRunningTransaction).toMatchObject({ transactionId: stuckXid, pid: stuckPid, applicationName: 'held-back-test-session' });
+
+      await stuck.query('ROLLBACK');
+      while (!seen.includes(eventId) && Date.now() < deadline) await sleep(20);
+      expect(seen).toEqual([eventId]);
+      while (subscription.status().heldBackSince && Date.now() < deadline) await sleep(20);
+      expect(subscription.status().heldBackSince).toBeUndefined();
+    } finally {
+      await stuck.query('ROLLBACK').catch(() => undefined);
+      await store.close();
+    }
+  });
+});
