@@ -146,7 +146,17 @@ const main = async () => {
     const lines = output.trim().split('\n');
     for (const line of lines.slice(0, -1)) console.log(line);
     const result = JSON.parse(lines.at(-1) as string) as Record<string, number>;
-    console.log(JSON.stringify({ events: result.events, rebuild_eps: result.rebuild_eps, raw_read_eps: result.raw_read_eps, ratio: result.ratio, peak_rss_mb: result.peak_rss_mb }));
+    console.log(
+      JSON.stringify({
+        events: result.events,
+        rebuild_eps: result.rebuild_eps,
+        raw_read_eps: result.raw_read_eps,
+        ratio: result.ratio,
+        peak_rss_mb: result.peak_rss_mb,
+        node_cpu_s: result.node_cpu_s,
+        postgres_cpu_s: result.postgres_cpu_s,
+      }),
+    );
   } finally {
     if (!values.keep) await dropDatabase(adminUrl, name);
     else console.error(`kept database ${name}`);
