@@ -113,6 +113,30 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     }
   });
 
+  it("takes the key as ?access_token on the stream only, for a browser's EventSource (which cannot send headers)", async () => {
+    const key = auth.Authorization.slice('Bearer '.length);
+    const connection = await SseConnection.open(`${base}/feeds/status-changes?from=now&access_token=${encodeURIComponent(key)}`);
+    try {
+      expect(connection.status).toBe(200);
+      const [id] = await writeChanges(`claim-browser-${randomUUID().slice(0, 8)}`, 1);
+      await connection.waitFor((c) => c.events.length === 1, 5000, 'the change');
+      expect(JSON.parse(connection.events[0].data).id).toBe(id);
+    } finally {
+      connection.close();
+    }
+
+    const wrong = await api().get('/feeds/status-changes?access_token=clk_not-a-key');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ code: 'INVALID_API_KEY', field: 'query.access_token' });
+
+    // Anywhere else a key in the URL is refused, named, and not used: it would leak into logs and history.
+    const page = await api().get(`/feeds/status-changes/page?access_token=${encodeURIComponent(key)}`);
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toContain('application/problem+json');
+    expect(page.body).toMatchObject({ code: 'KEY_IN_QUERY_NOT_ACCEPTED', field: 'query.access_token' });
+    expect((await api().get(`/claims?access_token=${encodeURIComponent(key)}`)).body).toMatchObject({ code: 'KEY_IN_QUERY_NOT_ACCEPTED' });
+  });
+
   it('filters by status and claim', async () => {
     const claimId = `claim-filter-${randomUUID().slice(0, 8)}`;
     await projection.step([[claimId, assessed('unverified', 6, 0.5, 'roughly_even_chance')]]);

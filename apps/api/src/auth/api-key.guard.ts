@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { roleHasPermission } from '@claims/domain';
 import { HttpProblem } from '../http/problem';
+import { KEY_IN_QUERY_METADATA } from './access.decorators';
 import { routeAccessOf } from './route-inventory';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { RateLimiter } from './rate-limiter';
@@ -19,7 +20,7 @@ const REFUSAL_DETAIL = {
 
 /**
  * Every request passes here (a global guard, so before interceptors and pipes): public routes go through;
- * any other needs `Authorization: Bearer <key>` (401), within the key's rate (429), holding the route's
+ * any other needs `Authorization: Bearer <key>` (or, on a route marked `@AcceptsKeyInQuery()`, `?access_token=`) (401), within the key's rate (429), holding the route's
  * permission (403). A route that declares neither `@Public()` nor `@RequirePermission()` is refused to
  * everyone. The authenticated key becomes the request's actor, the only source of attribution.
  */
@@ -42,17 +43,25 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     if (!request.context) throw new Error('request context middleware is not installed (configureHttp)');
     const header = request.headers.authorization;
-    if (!header) {
+    const queryKey = typeof request.query.access_token === 'string' ? request.query.access_token : undefined;
+    const keyInQuery = !header && queryKey !== undefined;
+    if (keyInQuery && !this.reflector.getAllAndOverride<boolean>(KEY_IN_QUERY_METADATA, [context.getHandler(), context.getClass()])) {
+      throw new HttpProblem(401, 'KEY_IN_QUERY_NOT_ACCEPTED', 'Unauthorized', 'this route takes the API key only as Authorization: Bearer <key> (a key in a URL leaks into logs)', {
+        field: 'query.access_token',
+        headers: { 'WWW-Authenticate': CHALLENGE },
+      });
+    }
+    if (!header && !keyInQuery) {
       throw new HttpProblem(401, 'AUTHENTICATION_REQUIRED', 'Unauthorized', 'send an API key as Authorization: Bearer <key>', {
         field: 'header.authorization',
         headers: { 'WWW-Authenticate': CHALLENGE },
       });
     }
-    const token = BEARER.exec(header)?.[1];
+    const token = keyInQuery ? queryKey : BEARER.exec(header ?? '')?.[1];
     const result = token ? await this.authenticator.authenticate(token, request.context.now) : ({ ok: false, reason: 'malformed' } as const);
     if (!result.ok) {
       throw new HttpProblem(401, 'INVALID_API_KEY', 'Unauthorized', REFUSAL_DETAIL[result.reason], {
-        field: 'header.authorization',
+        field: keyInQuery ? 'query.access_token' : 'header.authorization',
         headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },
       });
     }

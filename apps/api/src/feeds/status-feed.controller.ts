@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { StatusFeedPageV1, StatusFeedQuery, StatusFeedStreamQuery } from '@claims/contracts';
 import { formatLogPosition, LOG_START, type LogPosition, parseLogPosition } from '@claims/event-store';
 import { OutboxNotifier, outboxHead, readStatusFeed, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC, type StatusFeedFilter } from '@claims/feed';
-import { RequirePermission } from '../auth/access.decorators';
+import { AcceptsKeyInQuery, RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -75,6 +75,7 @@ export class StatusFeedController {
     responses: { 200: null },
   })
   @RequirePermission('feed:read')
+  @AcceptsKeyInQuery()
   async stream(@Query(new ZodValidationPipe(StatusFeedStreamQuery)) query: StatusFeedStreamQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const lastEventId = request.headers['last-event-id'];
     let cursor =

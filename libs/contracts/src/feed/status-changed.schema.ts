@@ -82,6 +82,8 @@ export type StatusFeedQuery = z.infer<typeof StatusFeedQuery>;
 export const StatusFeedStreamQuery = StatusFeedQuery.omit({ limit: true }).extend({
   /** Where to start without `Last-Event-ID`/`after`: `start` (default) replays the feed, `now` only new changes. */
   from: z.enum(['start', 'now']).default('start'),
+  /** The API key, for a browser's EventSource (it cannot send headers). Prefer `Authorization: Bearer`: a URL can end up in logs. */
+  access_token: z.string().max(200).optional(),
 });
 export type StatusFeedStreamQuery = z.infer<typeof StatusFeedStreamQuery>;
 
