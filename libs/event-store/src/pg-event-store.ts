@@ -164,7 +164,7 @@ export class PgEventStore {
     const expectedNumber = expectedVersion === 'no_stream' ? 0 : expectedVersion;
     const head = typeof expectedNumber === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedNumber, options) : undefined;
     if (head) {
-      const written = await this.insertOne(db, streamId, head, shapes[0], options);
+      const written = await this.insertOne(db, streamId, head, shapes[0], recordedAt, options);
       if (written) return written;
       // Nothing written: the version or the event id is taken. The general statement says which.
     }
@@ -207,7 +207,7 @@ export class PgEventStore {
   }
 
   /** The fast path: one event after a known head. Undefined when a unique index refused it. */
-  private async insertOne(db: Queryable, streamId: string, head: StreamHead, shape: StoredShape, options: AppendOptions): Promise<AppendResult | undefined> {
+  private async insertOne(db: Queryable, streamId: string, head: StreamHead, shape: StoredShape, recordedAt: Date, options: AppendOptions): Promise<AppendResult | undefined> {
     const version = head.version + 1;
     const hash = chainHashOf(Buffer.from(head.hash, 'hex'), version, shape.contentHash);
     const insert = { streamId, version, eventId: shape.eventId, type: shape.type, schemaVersion: shape.schemaVersion, data: shape.canonicalData, metadata: shape.canonicalMetadata, recordedAt: shape.recordedAt, hash };
@@ -227,7 +227,7 @@ export class PgEventStore {
       this.rememberHead(streamId, { version, hash: hash.toString('hex') });
       this.signalAppended();
     }
-    return { nextExpectedVersion: version, positions: [position], lastPosition: { transactionId: outcome.transactionId, globalPosition: position }, written: true, recordedAt: new Date(shape.recordedAt) };
+    return { nextExpectedVersion: version, positions: [position], lastPosition: { transactionId: outcome.transactionId, globalPosition: position }, written: true, recordedAt };
   }
 
   /** The head the caller passed, or one this process saw committed, when it is at `expectedVersion` (0: no stream yet). */
@@ -436,7 +436,17 @@ const toStoredShape = (streamId: string, recordedAt: Date, event: NewEvent, inde
   const canonicalData = canonicalJson(content.data);
   const canonicalMetadata = canonicalJson(content.metadata);
   const contentHash = contentHashOf(content, canonicalContentOf(content, canonicalData, canonicalMetadata));
-  return { ...content, recordedAt: recordedAt.toISOString(), canonicalData, canonicalMetadata, contentHash };
+  return {
+    eventId: content.eventId,
+    type: content.type,
+    schemaVersion,
+    data: content.data,
+    metadata: content.metadata,
+    recordedAt: recordedAt.toISOString(),
+    canonicalData,
+    canonicalMetadata,
+    contentHash,
+  };
 };
 
 // What the general statement reads from its jsonb batch.
