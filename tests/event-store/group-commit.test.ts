@@ -80,6 +80,19 @@ describe('group commit of single-event appends', () => {
     expect((await verifyLog(db.pool)).intact).toBe(true);
   });
 
+  it('fails only the append PostgreSQL refuses, not the others sharing its statement', async () => {
+    const others = Array.from({ length: 8 }, () => `claim-${randomUUID()}`);
+    const blocker = store.append(`claim-${randomUUID()}`, [reported()], { expectedVersion: 'no_stream' });
+    // jsonb cannot hold the NUL character: this event is refused by the database, not by the store.
+    const refused = store.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'ReportAdded', data: { note: 'nul \u0000 here' } }], { expectedVersion: 'no_stream' });
+    const outcomes = await Promise.allSettled([refused, ...others.map((streamId) => store.append(streamId, [reported()], { expectedVersion: 'no_stream' }))]);
+    await blocker;
+
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: '22P05' }) });
+    expect(outcomes.slice(1).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect((await transactionsOf(others)).events).toBe(8);
+  });
+
   it('turned off (0), every append is its own transaction', async () => {
     const solo = new PgEventStore({ pool: db.pool, groupCommitStatements: 0 });
     const streams = Array.from({ length: 20 }, () => `claim-${randomUUID()}`);

@@ -57,7 +57,7 @@ export interface GroupCommitOptions {
  * that arrive while all are busy queue, and the next free slot writes the whole queue in one statement,
  * i.e. one transaction and one WAL flush for all of them. Each append is still acknowledged only once its
  * row is committed. Appends are independent, so when a unique index refuses the batch (a stale expectation,
- * a retried event id) each one is written again alone and only the refused ones report it.
+ * a retried event id) or fails at all, each one is written again alone and only the ones at fault report it.
  */
 export class GroupCommit {
   private readonly queue: Pending[] = [];
@@ -95,12 +95,10 @@ export class GroupCommit {
     let rows: Array<{ global_position: string; transaction_id: string; event_id: string }>;
     try {
       ({ rows } = await this.pool.query<{ global_position: string; transaction_id: string; event_id: string }>({ ...insertMany(batch.length), values: valuesOf(batch) }));
-    } catch (error) {
-      if (!isUniqueViolation(error)) {
-        for (const pending of batch) pending.reject(error);
-        return;
-      }
-      // Somebody's version or event id is taken: the statement wrote nothing. Each append on its own.
+    } catch {
+      // The statement wrote nothing: somebody's version or event id is taken, or one event is refused
+      // (e.g. data PostgreSQL cannot store), or the connection failed. Each append on its own, so only the
+      // appends at fault fail, each with its own error.
       await Promise.all(batch.map((pending) => this.insertAlone(pending.insert).then(pending.resolve, pending.reject)));
       return;
     }
