@@ -1,8 +1,9 @@
-// `npm run bench:rebuild [-- --events 1000000 --claims 50000 --sources 2000 --keep]`
+// `npm run bench:rebuild [-- --events 1000000 --claims 50000 --sources 2000 --keep --floor]`
 //
 // Fills a fresh database with N valid, hash-chained events (a bulk path: multi-row INSERTs, no projections),
 // then, in a child process whose peak RSS is measured, reads the events table sequentially (the baseline)
-// and rebuilds the claim projection. Last line: one JSON object.
+// and rebuilds the claim projection. Last line: one JSON object. `--floor` also measures, between the two,
+// the rebuild's work in Node without writing (see replay-floor.ts): the part of the ratio no write path can win back.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { chainHashOf, contentHashOf, GENESIS_HASH } from '@claims/event-store';
 import { createProgress, dropDatabase, ensureDatabase, migrateAll } from '@claims/platform';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string' }, claims: { type: 'string' }, sources: { type: 'string' }, keep: { type: 'boolean' } },
+  options: { events: { type: 'string' }, claims: { type: 'string' }, sources: { type: 'string' }, keep: { type: 'boolean' }, floor: { type: 'boolean' } },
 });
 const events = Number(values.events ?? 1_000_000);
 const claims = Number(values.claims ?? Math.max(1, Math.round(Math.min(50_000, events / 20))));
@@ -138,7 +139,7 @@ const main = async () => {
     // young generation is the size `npm run cli` gives it: replay objects die young, and a 32 MB semi-space
     // lets them die there instead of being copied and promoted (GC was a quarter of the rebuild's CPU).
     const output = execFileSync(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=32', '-r', './infra/register.js', path.join(__dirname, 'rebuild.worker.ts')], {
-      env: { ...process.env, BENCH_DATABASE_URL: url },
+      env: { ...process.env, BENCH_DATABASE_URL: url, BENCH_FLOOR: values.floor ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
@@ -153,6 +154,7 @@ const main = async () => {
         raw_read_eps: result.raw_read_eps,
         ratio: result.ratio,
         peak_rss_mb: result.peak_rss_mb,
+        ...(values.floor ? { floor_eps: result.floor_eps, floor_ratio: result.floor_ratio } : {}),
         node_cpu_s: result.node_cpu_s,
         postgres_cpu_s: result.postgres_cpu_s,
       }),

@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { createProgress } from '@claims/platform';
 import { rebuildProjections } from '@claims/projections';
 import { postgresCpuSeconds } from './postgres-cpu';
+import { replayWithoutWrites } from './replay-floor';
 
 const BATCH = 10_000;
 
@@ -37,6 +38,18 @@ const main = async () => {
     const read = await rawRead(pool);
     const readSeconds = Number(process.hrtime.bigint() - readStarted) / 1e9;
     console.error(`peak RSS after the raw read: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+
+    let floor: { eps: number; ratio: number } | undefined;
+    if (process.env.BENCH_FLOOR === '1') {
+      const floorStarted = process.hrtime.bigint();
+      const replayed = await replayWithoutWrites(pool);
+      const floorSeconds = Number(process.hrtime.bigint() - floorStarted) / 1e9;
+      const eps = replayed.events / floorSeconds;
+      floor = { eps: Math.round(eps), ratio: Math.round((eps / (read / readSeconds)) * 1000) / 1000 };
+      console.log(
+        `floor (read, validate, fold, assess, serialise; no writes): ${replayed.events} events, ${replayed.claims} claims, ${Math.round(replayed.documentBytes / 1e6)} MB of row documents in ${floorSeconds.toFixed(2)} s (ratio to the raw read ${floor.ratio})`,
+      );
+    }
 
     let progress: ReturnType<typeof createProgress> | undefined;
     const rebuildStarted = process.hrtime.bigint();
@@ -71,6 +84,7 @@ const main = async () => {
         raw_read_eps: Math.round(rawEps),
         ratio: Math.round((rebuildEps / rawEps) * 1000) / 1000,
         peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        ...(floor ? { floor_eps: floor.eps, floor_ratio: floor.ratio } : {}),
         node_cpu_s: Math.round(nodeCpuSeconds * 10) / 10,
         postgres_cpu_s: postgresSeconds === undefined ? null : Math.round(postgresSeconds * 10) / 10,
       }),
