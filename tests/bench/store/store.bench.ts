@@ -71,7 +71,7 @@ const parseArgs = (argv: readonly string[]): BenchArgs => {
     concurrency: positive('concurrency', 8),
     batch: positive('batch', 1_000),
     warmup: positive('warmup', 300),
-    rounds: positive('rounds', 2),
+    rounds: positive('rounds', 3),
     storeSql: get('store-sql') ? path.resolve(get('store-sql') as string) : undefined,
     adminUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
