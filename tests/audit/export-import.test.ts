@@ -1,4 +1,5 @@
-import { exportLog, importLog, ImportRefused, verifyLog } from '@claims/event-store';
+import { problemWithStoredEvent } from '@claims/contracts';
+import { chainHashOf, contentHashOf, exportLog, GENESIS_HASH, importLog, ImportRefused, verifyLog } from '@claims/event-store';
 import { rebuildProjections } from '@claims/projections';
 import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
 import { EDITOR, openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
@@ -71,6 +72,48 @@ describe('export and import', () => {
       expect((await empty.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(0);
       // And never into a store that has events.
       await expect(importLog(api.db.pool, from(lines))).rejects.toThrow(/not empty/);
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it('refuses a file whose hashes verify but whose events this application cannot read, and writes nothing', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const lines = await collect(exportLog(api.db.pool));
+      const events = lines.slice(1, -1).map((line) => JSON.parse(line));
+      // Someone "fixes" a claim's first event in a copy of the export, and recomputes the chain so it verifies.
+      const index = events.findIndex((event) => event.type === 'ClaimAsserted');
+      const forged = { ...events[index], data: { ...events[index].data, statement: '' } };
+      const streamEvents = events.filter((event) => event.streamId === forged.streamId);
+      let previous = GENESIS_HASH;
+      for (const event of streamEvents) {
+        const content = event === events[index] ? forged : event;
+        const hash = chainHashOf(previous, content.streamVersion, contentHashOf({ ...content, recordedAt: new Date(content.recordedAt) }));
+        content.hash = hash.toString('hex');
+        previous = hash;
+      }
+      events[index] = forged;
+      const file = [lines[0], ...events.map((event) => JSON.stringify(event)), lines.at(-1) as string];
+
+      // The chain alone does not catch it (the file is self-consistent)...
+      const checkPayload = (event: { streamId: string; type: string; schemaVersion: number; data: unknown }) => problemWithStoredEvent(event.streamId, event);
+      // ...the payload check of `npm run cli -- import` does, naming the stream, version and field.
+      const refusal = importLog(empty.pool, from(file), { checkPayload });
+      await expect(refusal).rejects.toThrow(ImportRefused);
+      await expect(refusal).rejects.toThrow(new RegExp(`stream ${forged.streamId} version 1 \\(ClaimAsserted\\): not a valid ClaimAsserted event: data.statement`));
+      expect((await empty.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(0);
+
+      // The unaltered export passes the same check.
+      const imported = await importLog(empty.pool, from(lines), { checkPayload });
+      expect(imported.events).toBe(events.length);
+      // Without the payload check the forged file would have gone in: its chain verifies.
+      const unchecked = await createTestDatabase();
+      try {
+        expect((await importLog(unchecked.pool, from(file))).verification.intact).toBe(true);
+      } finally {
+        await unchecked.drop();
+      }
     } finally {
       await empty.drop();
     }

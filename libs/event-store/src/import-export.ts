@@ -122,9 +122,24 @@ export interface ImportResult {
   verification: VerifyLogResult;
 }
 
+/** An imported event's payload, as the application's schemas read it. */
+export interface ImportedPayload {
+  streamId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+}
+
 export interface ImportOptions {
   batchSize?: number;
   onProgress?: (phase: 'check' | 'write', events: number) => void;
+  /**
+   * Checks each event's payload against the application's event schemas during the check pass: a reason
+   * refuses the import before anything is written. Hashes prove a file was not altered since it was
+   * exported, not that its events are ones this application can read; the log is append-only, so a bad
+   * one could never be taken out again.
+   */
+  checkPayload?: (event: ImportedPayload) => string | undefined;
 }
 
 const parseEventLine = (line: string, lineNumber: number): ExportedEvent & { at: LogPosition } => {
@@ -153,9 +168,14 @@ const parseEventLine = (line: string, lineNumber: number): ExportedEvent & { at:
 
 /**
  * Reads an export completely and checks it before anything is written: header, log order, versions 1..n
- * per stream and every hash link, and the trailer's count. Memory: one entry per stream.
+ * per stream, every hash link, each payload (with `checkPayload`), and the trailer's count. Memory: one
+ * entry per stream.
  */
-const checkExport = async (lines: AsyncIterable<string>, onProgress?: (events: number) => void): Promise<{ header: ExportHeader; events: number; streams: number }> => {
+const checkExport = async (
+  lines: AsyncIterable<string>,
+  onProgress?: (events: number) => void,
+  checkPayload?: ImportOptions['checkPayload'],
+): Promise<{ header: ExportHeader; events: number; streams: number }> => {
   const heads = new Map<string, { version: number; hash: Buffer }>();
   let header: ExportHeader | undefined;
   let previous: LogPosition | undefined;
@@ -192,6 +212,8 @@ const checkExport = async (lines: AsyncIterable<string>, onProgress?: (events: n
     if (expected.toString('hex') !== event.hash) {
       throw new ImportRefused(`stream ${event.streamId} version ${event.streamVersion}: hash does not verify (expected ${expected.toString('hex')}, found ${event.hash})`, lineNumber);
     }
+    const problem = checkPayload?.({ streamId: event.streamId, type: event.type, schemaVersion: event.schemaVersion, data: event.data });
+    if (problem !== undefined) throw new ImportRefused(`stream ${event.streamId} version ${event.streamVersion} (${event.type}): ${problem}`, lineNumber);
     heads.set(event.streamId, { version: event.streamVersion, hash: expected });
     events += 1;
     if (events % 10_000 === 0) onProgress?.(10_000);
@@ -219,7 +241,7 @@ const INSERT_SQL = `INSERT INTO events (global_position, stream_id, stream_versi
 export const importLog = async (pool: Pool, open: () => AsyncIterable<string>, options: ImportOptions = {}): Promise<ImportResult> => {
   const { rows: existing } = await pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM events) AS any');
   if (existing[0].any) throw new ImportRefused('the store is not empty: import only into an empty store');
-  const checked = await checkExport(open(), (n) => options.onProgress?.('check', n));
+  const checked = await checkExport(open(), (n) => options.onProgress?.('check', n), options.checkPayload);
 
   const batchSize = options.batchSize ?? 2000;
   let batch: ExportedEvent[] = [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { describeVerification, formatLogPosition, importLog, ImportRefused, readLines } from '@claims/event-store';
+import { problemWithStoredEvent } from '@claims/contracts';
 import { createProgress, type Progress } from '@claims/platform';
 import { rebuildProjections } from '@claims/projections';
 import type { CliCommand } from './cli-command';
@@ -33,6 +34,7 @@ export const importCommand: CliCommand = {
       await withOwnerPool(context, async (pool) => {
         const result = await importLog(pool, () => readLines(createReadStream(file)), {
           onProgress: (phase, n) => (progress[phase] ??= createProgress({ label: phase === 'check' ? 'import: check' : 'import: write' })).add(n),
+          checkPayload: (event) => problemWithStoredEvent(event.streamId, event),
         });
         for (const bar of Object.values(progress)) bar.done();
         context.print(`imported ${result.events.toLocaleString('en-US')} events in ${result.streams.toLocaleString('en-US')} streams (exported up to ${result.upTo})`);
