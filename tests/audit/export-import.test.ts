@@ -86,7 +86,7 @@ describe('export and import', () => {
       const index = events.findIndex((event) => event.type === 'ClaimAsserted');
       const forged = { ...events[index], data: { ...events[index].data, statement: '' } };
       const streamEvents = events.filter((event) => event.streamId === forged.streamId);
-      let previous = GENESIS_HASH;
+      let previous: Buffer = GENESIS_HASH;
       for (const event of streamEvents) {
         const content = event === events[index] ? forged : event;
         const hash = chainHashOf(previous, content.streamVersion, contentHashOf({ ...content, recordedAt: new Date(content.recordedAt) }));
