@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import canonicalize from 'canonicalize';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition } from './log-position';
-import type { Queryable } from './pg-event-store';
+import type { Queryable } from './event-store.types';
 import { readableHead } from './verify-log';
 
 /**

@@ -34,3 +34,9 @@ export class InvalidAppend extends Error {
     this.name = 'InvalidAppend';
   }
 }
+
+const UNIQUE_VIOLATION = '23505';
+
+/** PostgreSQL refused a row for a unique index (`constraint` names it): a taken stream version or event id. */
+export const isUniqueViolation = (error: unknown): error is Error & { code: string; constraint?: string } =>
+  error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;

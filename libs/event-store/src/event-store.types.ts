@@ -1,3 +1,8 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** Anything that runs a query: the pool, or a client inside the caller's transaction. */
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
 /** Who did it and why: stored with every event, never interpreted by the store. */
 export interface EventMetadata {
   actor?: { id: string; name?: string };

@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { isUniqueViolation } from './event-store.errors';
+import type { Queryable } from './event-store.types';
 
 /** One event for the fast path, as the INSERT takes it. */
 export interface SingleInsert {
@@ -19,24 +21,41 @@ export type InsertOutcome = { globalPosition: string; transactionId: string } | 
 
 const COLUMNS = 'stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash';
 const RETURNING = 'RETURNING global_position, transaction_id::text AS transaction_id';
-
-const INSERT_ONE = {
-  name: 'event_store_insert_one',
-  text: `INSERT INTO events (${COLUMNS}) VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::timestamptz, $9::bytea) ${RETURNING}`,
+/** The parameter placeholders of the event at `row` of a statement (9 parameters an event). */
+const valuesRow = (row: number): string => {
+  const p = row * 9;
+  return `($${p + 1}, $${p + 2}, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::timestamptz, $${p + 9}::bytea)`;
 };
+/** One event's parameters, in the order of COLUMNS. */
+const valuesOf = (insert: SingleInsert): unknown[] => [
+  insert.streamId,
+  insert.version,
+  insert.eventId,
+  insert.type,
+  insert.schemaVersion,
+  insert.data,
+  insert.metadata,
+  insert.recordedAt,
+  insert.hash,
+];
+
+const INSERT_ONE = { name: 'event_store_insert_one', text: `INSERT INTO events (${COLUMNS}) VALUES ${valuesRow(0)} ${RETURNING}` };
+// Inside a caller's transaction a refused row must not abort it: ON CONFLICT DO NOTHING (safe for a single
+// row: it is written or not) reports the refusal as no row instead.
+const INSERT_ONE_IN_TRANSACTION = { name: 'event_store_insert_one_tx', text: `INSERT INTO events (${COLUMNS}) VALUES ${valuesRow(0)} ON CONFLICT DO NOTHING ${RETURNING}` };
 // Several single-event appends in one statement, so one transaction and one commit: a VALUES row per event,
 // each value its own parameter (one prepared statement per batch size). Rows come back with their event id:
 // nothing here relies on RETURNING keeping the input order.
 const insertMany = (rows: number) => ({
   name: `event_store_insert_many_${rows}`,
-  text: `INSERT INTO events (${COLUMNS}) VALUES ${Array.from({ length: rows }, (_, row) => {
-    const p = row * 9;
-    return `($${p + 1}, $${p + 2}, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::timestamptz, $${p + 9}::bytea)`;
-  }).join(', ')} ${RETURNING}, event_id::text AS event_id`,
+  text: `INSERT INTO events (${COLUMNS}) VALUES ${Array.from({ length: rows }, (_, row) => valuesRow(row)).join(', ')} ${RETURNING}, event_id::text AS event_id`,
 });
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (error: unknown): boolean => error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;
+/** The fast path inside the caller's transaction (no group commit: the caller owns the commit). */
+export const insertInTransaction = async (client: Queryable, insert: SingleInsert): Promise<InsertOutcome> => {
+  const { rows } = await client.query<{ global_position: string; transaction_id: string }>({ ...INSERT_ONE_IN_TRANSACTION, values: valuesOf(insert) });
+  return rows[0] ? { globalPosition: rows[0].global_position, transactionId: rows[0].transaction_id } : undefined;
+};
 
 interface Pending {
   insert: SingleInsert;
@@ -94,7 +113,7 @@ export class GroupCommit {
     }
     let rows: Array<{ global_position: string; transaction_id: string; event_id: string }>;
     try {
-      ({ rows } = await this.pool.query<{ global_position: string; transaction_id: string; event_id: string }>({ ...insertMany(batch.length), values: valuesOf(batch) }));
+      ({ rows } = await this.pool.query<{ global_position: string; transaction_id: string; event_id: string }>({ ...insertMany(batch.length), values: batch.flatMap((pending) => valuesOf(pending.insert)) }));
     } catch {
       // The statement wrote nothing: somebody's version or event id is taken, or one event is refused
       // (e.g. data PostgreSQL cannot store), or the connection failed. Each append on its own, so only the
@@ -114,7 +133,7 @@ export class GroupCommit {
     try {
       const { rows } = await this.pool.query<{ global_position: string; transaction_id: string }>({
         ...INSERT_ONE,
-        values: [insert.streamId, insert.version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, insert.hash],
+        values: valuesOf(insert),
       });
       return { globalPosition: rows[0].global_position, transactionId: rows[0].transaction_id };
     } catch (error) {
@@ -123,11 +142,3 @@ export class GroupCommit {
     }
   }
 }
-
-const valuesOf = (batch: readonly Pending[]): unknown[] => {
-  const values: unknown[] = [];
-  for (const { insert } of batch) {
-    values.push(insert.streamId, insert.version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, insert.hash);
-  }
-  return values;
-};

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition, parseLogPosition } from './log-position';
-import type { Queryable } from './pg-event-store';
+import type { Queryable } from './event-store.types';
 import { readableHead, verifyLog, type VerifyLogResult } from './verify-log';
 
 /**

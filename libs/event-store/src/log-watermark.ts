@@ -1,7 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-
-/** The pool or a client (the same as the store's `Queryable`; declared here, below the store, to keep imports one-way). */
-type Queryable = Pick<Pool | PoolClient, 'query'>;
+import type { Queryable } from './event-store.types';
 
 /** The transaction that holds the log's readers back: the oldest one still running on the server. */
 export interface OldestRunningTransaction {
@@ -17,18 +14,20 @@ export interface OldestRunningTransaction {
   state: string | null;
 }
 
-// The watermark is the oldest running transaction id, on the whole server (any database). pg_stat_activity
-// names its session; a prepared (two-phase) transaction has none, and pg_prepared_xacts names it instead.
+// The watermark is the oldest running transaction id on the whole server (any database): a snapshot's xmin.
+// With nothing running it is the next id to be assigned, hence the EXISTS. pg_stat_activity names its session
+// by its 32-bit xid; a prepared (two-phase) transaction has none, and pg_prepared_xacts names it instead.
 // Roles without pg_read_all_stats see other roles' sessions without their details: those come back null.
-const OLDEST_RUNNING_SQL = `WITH watermark AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xid)
+const OLDEST_RUNNING_SQL = `WITH watermark AS (
+    SELECT xmin AS xid, (xmin::text::bigint % 4294967296)::text AS xid32 FROM pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+     WHERE EXISTS (SELECT 1 FROM pg_stat_activity x WHERE x.backend_xid IS NOT NULL AND x.pid <> pg_backend_pid())
+        OR EXISTS (SELECT 1 FROM pg_prepared_xacts))
   SELECT w.xid::text AS transaction_id, a.pid, extract(epoch FROM now() - coalesce(a.xact_start, p.prepared))::float8 AS age_seconds,
          coalesce(a.datname, p.database) AS database, a.application_name,
          CASE WHEN p.gid IS NOT NULL THEN 'prepared' ELSE a.state END AS state
     FROM watermark w
-    LEFT JOIN pg_stat_activity a ON a.backend_xid IS NOT NULL AND a.backend_xid::text = (w.xid::text::bigint % 4294967296)::text
-    LEFT JOIN pg_prepared_xacts p ON p.transaction::text = (w.xid::text::bigint % 4294967296)::text
-   WHERE EXISTS (SELECT 1 FROM pg_stat_activity x WHERE x.backend_xid IS NOT NULL AND x.pid <> pg_backend_pid())
-      OR EXISTS (SELECT 1 FROM pg_prepared_xacts)
+    LEFT JOIN pg_stat_activity a ON a.backend_xid::text = w.xid32
+    LEFT JOIN pg_prepared_xacts p ON p.transaction::text = w.xid32
    LIMIT 1`;
 
 /**

@@ -1,9 +1,10 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from './event-store.errors';
+import { EventIdConflict, InvalidAppend, isUniqueViolation, WrongExpectedVersion } from './event-store.errors';
 import type {
   AppendResult,
   ExpectedVersion,
   LogPosition,
+  Queryable,
   NewEvent,
   ReadAllOptions,
   ReadAllResult,
@@ -11,14 +12,12 @@ import type {
   RecordedEvent,
 } from './event-store.types';
 import { canonicalContentOf, canonicalJson, chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
-import { GroupCommit, type InsertOutcome } from './group-commit';
+import { GroupCommit, insertInTransaction } from './group-commit';
 import { LOG_START } from './log-position';
 import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 import { type EventStoreLogger, stderrLogger } from './event-store.logger';
 
-/** Anything that runs a query: the pool, or a client inside the caller's transaction. */
-export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
 export interface AppendOptions {
   /** Defaults to `'any'`. */
@@ -83,18 +82,6 @@ const APPEND_SQL = `WITH RECURSIVE head AS (
          (array_agg(i.transaction_id::text))[1] AS transaction_id
     FROM inserted i`;
 
-// The fast path for one event whose predecessor's hash is known: a plain INSERT (see GroupCommit for the
-// store's own connections). A stale expectation or a taken event id makes a unique index refuse it; the
-// general statement then says which. Inside a caller's transaction ON CONFLICT DO NOTHING (safe for a single
-// row: it is written or not) keeps that refusal from aborting the transaction.
-const INSERT_ONE_IN_TRANSACTION = {
-  name: 'event_store_insert_one_tx',
-  text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, hash)
-  VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::jsonb, $8::timestamptz, $9::bytea)
-  ON CONFLICT DO NOTHING
-  RETURNING global_position, transaction_id::text AS transaction_id`,
-};
-
 // Only when the happy path wrote nothing: are these events already stored (a retry), or do their ids clash?
 // LATERAL ... LIMIT 1 keeps this an index lookup per event, whatever the planner thinks of the table's size.
 const STORED_EVENTS_SQL = `SELECT n.ordinality AS ordinal, e.global_position, e.stream_version, e.transaction_id::text AS transaction_id, e.recorded_at,
@@ -116,7 +103,6 @@ export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   ORDER BY events.transaction_id, events.global_position
   LIMIT $3`;
 
-const UNIQUE_VIOLATION = '23505';
 const MAX_APPEND_ATTEMPTS = 20;
 const NOTIFY_INTERVAL_MS = 10;
 /** Stream heads remembered per store (least recently used dropped first). */
@@ -164,7 +150,7 @@ export class PgEventStore {
     const expectedNumber = expectedVersion === 'no_stream' ? 0 : expectedVersion;
     const head = typeof expectedNumber === 'number' && shapes.length === 1 ? this.knownHead(streamId, expectedNumber, options) : undefined;
     if (head) {
-      const written = await this.insertOne(db, streamId, head, shapes[0], recordedAt, options);
+      const written = await this.insertOne(streamId, head, shapes[0], recordedAt, options);
       if (written) return written;
       // Nothing written: the version or the event id is taken. The general statement says which.
     }
@@ -206,21 +192,13 @@ export class PgEventStore {
     }
   }
 
-  /** The fast path: one event after a known head. Undefined when a unique index refused it. */
-  private async insertOne(db: Queryable, streamId: string, head: StreamHead, shape: StoredShape, recordedAt: Date, options: AppendOptions): Promise<AppendResult | undefined> {
+  /** The fast path: one event after a known head, in the caller's transaction or by group commit. Undefined when a unique index refused it. */
+  private async insertOne(streamId: string, head: StreamHead, shape: StoredShape, recordedAt: Date, options: AppendOptions): Promise<AppendResult | undefined> {
     const version = head.version + 1;
     const hash = chainHashOf(Buffer.from(head.hash, 'hex'), version, shape.contentHash);
     const insert = { streamId, version, eventId: shape.eventId, type: shape.type, schemaVersion: shape.schemaVersion, data: shape.canonicalData, metadata: shape.canonicalMetadata, recordedAt: shape.recordedAt, hash };
-    let outcome: InsertOutcome;
-    if (options.client) {
-      const { rows } = await db.query<{ global_position: string; transaction_id: string }>({
-        ...INSERT_ONE_IN_TRANSACTION,
-        values: [streamId, version, insert.eventId, insert.type, insert.schemaVersion, insert.data, insert.metadata, insert.recordedAt, hash],
-      });
-      outcome = rows[0] ? { globalPosition: rows[0].global_position, transactionId: rows[0].transaction_id } : undefined;
-    } else {
-      outcome = await this.groupCommit.insert(insert);
-    }
+    // A stale expectation or a taken event id makes a unique index refuse the row; the general statement then says which.
+    const outcome = options.client ? await insertInTransaction(options.client, insert) : await this.groupCommit.insert(insert);
     if (!outcome) return undefined;
     const position = Number(outcome.globalPosition);
     if (!options.client) {
@@ -473,6 +451,3 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at,
   hash: row.hash,
 });
-
-const isUniqueViolation = (error: unknown): error is Error & { code: string; constraint?: string } =>
-  error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;

@@ -2,7 +2,7 @@ import type { QueryResultRow } from 'pg';
 import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
 import { LOG_START, compareLogPositions, formatLogPosition } from './log-position';
-import type { Queryable } from './pg-event-store';
+import type { Queryable } from './event-store.types';
 
 /** Why a link of a stream's chain does not hold. */
 export type BrokenLinkReason =

@@ -31,15 +31,17 @@ export class HealthController {
   async health(@Res({ passthrough: true }) response: Response) {
     const started = Date.now();
     try {
-      const { rows } = await this.pool.query<{ name: string; lag_events: number; failed_attempts: number }>(
-        `SELECT c.name, (SELECT count(*)::int FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag_events,
-                c.failed_attempts
-           FROM subscription_checkpoints c ORDER BY c.name`,
-      );
-      const subscriptions: SubscriptionHealth[] = rows.map((row) => ({ name: row.name, lagEvents: row.lag_events, failedAttempts: row.failed_attempts }));
       // Readers of the log (subscriptions, the feed) wait for the oldest running transaction: its age tells a
       // stuck one apart from ordinary traffic. Which session it is goes to the CLI and the logs, not here.
-      const oldest = await oldestRunningTransaction(this.pool);
+      const [{ rows }, oldest] = await Promise.all([
+        this.pool.query<{ name: string; lag_events: number; failed_attempts: number }>(
+          `SELECT c.name, (SELECT count(*)::int FROM events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag_events,
+                  c.failed_attempts
+             FROM subscription_checkpoints c ORDER BY c.name`,
+        ),
+        oldestRunningTransaction(this.pool),
+      ]);
+      const subscriptions: SubscriptionHealth[] = rows.map((row) => ({ name: row.name, lagEvents: row.lag_events, failedAttempts: row.failed_attempts }));
       const log = { oldestRunningTransaction: oldest ? { ageSeconds: oldest.ageSeconds, state: oldest.state } : null };
       return { status: 'ok', database: { status: 'up', latencyMs: Date.now() - started }, log, subscriptions, feed: await this.feed.report() };
     } catch (error) {

@@ -3,6 +3,7 @@ import { ClaimEvent, type ClaimEventType } from './claim-events.schema';
 import { Figure } from './primitives.schema';
 import { createEventReader, readClaimEvent, readSourceEvent, UnsupportedEventSchemaVersion } from './event-versioning';
 import { SourceEvent } from './source-events.schema';
+import { problemWithStoredEvent } from './stored-event-check';
 
 const recorded = { recordedAt: '2023-11-03T09:00:00Z', recordedBy: 'editor-amina' };
 const evidence = {
@@ -83,5 +84,25 @@ describe('reading stored events', () => {
     const { mediaType: _mediaType, ...v0 } = evidence.data;
     expect(read({ type: evidence.type, data: v0, schemaVersion: 0 })).toEqual(evidence);
     expect(() => read({ type: 'ClaimMerged', data: {}, schemaVersion: 0 })).toThrow(UnsupportedEventSchemaVersion);
+  });
+});
+
+describe('problemWithStoredEvent (what an import checks before writing)', () => {
+  it('accepts a valid event of its stream kind', () => {
+    expect(problemWithStoredEvent('claim-1', evidence)).toBeUndefined();
+  });
+
+  it('names the fields the schema refuses', () => {
+    const problem = problemWithStoredEvent('claim-1', { ...evidence, data: { ...evidence.data, sha256: 'x', url: 'ftp://x' } });
+    expect(problem).toMatch(/^not a valid ClaimEvidenceAttached event: /);
+    expect(problem).toContain('data.sha256');
+    expect(problem).toContain('data.url');
+  });
+
+  it('refuses an event of another stream kind, an unknown type, a future schema version and an unknown stream', () => {
+    expect(problemWithStoredEvent('source-1', evidence)).toMatch(/not a valid ClaimEvidenceAttached event/);
+    expect(problemWithStoredEvent('claim-1', { ...evidence, type: 'ClaimDeleted' })).toMatch(/not a valid ClaimDeleted event/);
+    expect(problemWithStoredEvent('claim-1', { ...evidence, schemaVersion: 9 })).toMatch(/No way to read ClaimEvidenceAttached schema v9/);
+    expect(problemWithStoredEvent('ledger-1', evidence)).toMatch(/no stream of this application is named like "ledger-1"/);
   });
 });

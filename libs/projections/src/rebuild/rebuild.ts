@@ -70,7 +70,8 @@ export class RebuildInterrupted extends Error {
   }
 }
 
-interface EventRow {
+/** An event row as the rebuild reads it (no metadata, no hash). */
+export interface ReplayRow {
   stream_id: string;
   stream_version: string;
   transaction_id: string;
@@ -80,7 +81,7 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-const toReplayed = (row: EventRow): ReplayedEvent => ({
+export const toReplayed = (row: ReplayRow): ReplayedEvent => ({
   streamId: row.stream_id,
   streamVersion: Number(row.stream_version),
   position: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
@@ -103,11 +104,11 @@ interface RebuildState {
 const targetKey = (projections: readonly ProjectionName[]): string => [...projections].sort().join('+');
 
 /** Folds every source event up to `cut` (log order), in batches. */
-const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, onEvents: (n: number) => void): Promise<SourceFolds> => {
+export const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, onEvents: (n: number) => void): Promise<SourceFolds> => {
   const sources = new SourceFolds();
   let after: LogPosition = { transactionId: '0', globalPosition: 0 };
   for (;;) {
-    const { rows } = await db.query<EventRow>({
+    const { rows } = await db.query<ReplayRow>({
       name: 'rebuild_sources',
       text: `SELECT ${REPLAY_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
@@ -122,6 +123,17 @@ const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, o
     after = { transactionId: last.transaction_id, globalPosition: Number(last.global_position) };
   }
 };
+
+/** Claim events after `after` (a stream id and version) up to the cut, in (stream, version) order: each claim's events together. */
+export const readClaimBatch = (db: Queryable, after: [streamId: string, version: number], cut: LogPosition, limit: number): Promise<{ rows: ReplayRow[] }> =>
+  db.query<ReplayRow>({
+    name: 'rebuild_claims',
+    text: `SELECT ${REPLAY_COLUMNS} FROM events
+      WHERE (stream_id, stream_version) > ($1, $2) AND stream_id LIKE 'claim-%'
+        AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
+      ORDER BY stream_id, stream_version LIMIT $5`,
+    values: [after[0], after[1], cut.transactionId, cut.globalPosition, limit],
+  });
 
 /**
  * Rebuilds projections from the log into shadow tables and swaps them in atomically.
@@ -306,15 +318,7 @@ const replayClaims = async (
     await pool.query(`DELETE FROM ${shadowOf('claim_view')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
     await pool.query(`DELETE FROM ${shadowOf('claim_sources')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
   }
-  const read = (after: [string, number]): Promise<{ rows: EventRow[] }> =>
-    pool.query<EventRow>({
-      name: 'rebuild_claims',
-      text: `SELECT ${REPLAY_COLUMNS} FROM events
-        WHERE (stream_id, stream_version) > ($1, $2) AND stream_id LIKE 'claim-%'
-          AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
-        ORDER BY stream_id, stream_version LIMIT $5`,
-      values: [after[0], after[1], cut.transactionId, cut.globalPosition, batchSize],
-    });
+  const read = (after: [string, number]) => readClaimBatch(pool, after, cut, batchSize);
   const writeRows = (done: ClaimView[]) =>
     inTransaction(pool, async (client) => {
       if (context.compression === 'lz4') await client.query(`SET LOCAL default_toast_compression = lz4`);
@@ -332,15 +336,15 @@ const replayClaims = async (
   let claims = 0;
   let events = 0;
   let batches = 0;
-  let reading: Promise<{ rows: EventRow[] }> | undefined = read([state.cursor ?? '', MAX_VERSION]);
+  let reading: Promise<{ rows: ReplayRow[] }> | undefined = read([state.cursor ?? '', MAX_VERSION]);
   // One promise per batch in flight: its rows committed and the cursor moved past it (in batch order).
   const inFlight: Array<Promise<void>> = [];
   let cursorMoved: Promise<void> = Promise.resolve();
   try {
     while (reading) {
-      const rows: EventRow[] = (await reading).rows;
+      const rows: ReplayRow[] = (await reading).rows;
       const finished: boolean = rows.length < batchSize;
-      const last: EventRow | undefined = rows.at(-1);
+      const last: ReplayRow | undefined = rows.at(-1);
       reading = finished || !last ? undefined : read([last.stream_id, Number(last.stream_version)]);
 
       const done: ClaimView[] = [];
@@ -407,7 +411,7 @@ async function catchUp(
   to: LogPosition | undefined,
   context: { sources: SourceFolds; withClaims: boolean; params: AssessmentParams },
 ): Promise<number | { applied: number; head?: LogPosition }> {
-  const { rows } = await db.query<EventRow>(
+  const { rows } = await db.query<ReplayRow>(
     `SELECT ${REPLAY_COLUMNS} FROM events
       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
         ${to ? 'AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)' : ''}
@@ -431,7 +435,7 @@ async function catchUp(
     }
     const views: ClaimView[] = [];
     for (const claimId of [...touchedClaims].sort()) {
-      const stream = await db.query<EventRow>(`SELECT ${REPLAY_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`claim-${claimId}`]);
+      const stream = await db.query<ReplayRow>(`SELECT ${REPLAY_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`claim-${claimId}`]);
       const fold = new ClaimFold(claimId);
       for (const row of stream.rows) {
         if (to && compareLogPositions({ transactionId: row.transaction_id, globalPosition: Number(row.global_position) }, to) > 0) break;
