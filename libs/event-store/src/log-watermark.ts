@@ -1,5 +1,12 @@
 import type { Queryable } from './event-store.types';
 
+/**
+ * The log's watermark as an SQL expression (xid8): events of transactions below it are final, so a reader
+ * may read them in `(transaction_id, global_position)` order and never find an earlier one later. Every
+ * reader of the log uses this one expression.
+ */
+export const LOG_WATERMARK_SQL = 'pg_snapshot_xmin(pg_current_snapshot())';
+
 /** The transaction that holds the log's readers back: the oldest one still running on the server. */
 export interface OldestRunningTransaction {
   /** Its transaction id: rows of it, and of every later transaction, are not readable until it ends. */

@@ -14,6 +14,7 @@ import type {
 import { canonicalContentOf, canonicalJson, chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import { GroupCommit, insertInTransaction } from './group-commit';
 import { LOG_START } from './log-position';
+import { LOG_WATERMARK_SQL } from './log-watermark';
 import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 import { type EventStoreLogger, stderrLogger } from './event-store.logger';
@@ -99,7 +100,7 @@ const EVENT_COLUMNS =
 /** @internal exported for the plan test: the log read must walk the primary key, never sort. */
 export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND transaction_id < ${LOG_WATERMARK_SQL}
   ORDER BY events.transaction_id, events.global_position
   LIMIT $3`;
 
@@ -310,7 +311,7 @@ export class PgEventStore {
     const { rows } = await db.query<{ transaction_id: string; global_position: string }>({
       name: 'event_store_head',
       text: `SELECT transaction_id::text AS transaction_id, global_position FROM events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE transaction_id < ${LOG_WATERMARK_SQL}
         ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     });
     const row = rows[0];

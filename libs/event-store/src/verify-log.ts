@@ -3,6 +3,7 @@ import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
 import { LOG_START, compareLogPositions, formatLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
+import { LOG_WATERMARK_SQL } from './log-watermark';
 
 /** Why a link of a stream's chain does not hold. */
 export type BrokenLinkReason =
@@ -79,7 +80,7 @@ const VERIFY_COLUMNS =
 export const readableHead = async (db: Queryable): Promise<LogPosition> => {
   const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
     `SELECT transaction_id::text AS transaction_id, global_position FROM events
-      WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE transaction_id < ${LOG_WATERMARK_SQL}
       ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
   );
   const row = rows[0];
