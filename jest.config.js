@@ -15,6 +15,7 @@ const swc = [
 const moduleNameMapper = {
   '^@claims/event-store$': '<rootDir>/libs/event-store/src',
   '^@claims/domain$': '<rootDir>/libs/domain/src',
+  '^@claims/domain/testing$': '<rootDir>/libs/domain/src/testing',
   '^@claims/contracts$': '<rootDir>/libs/contracts/src',
   '^@claims/platform$': '<rootDir>/libs/platform/src',
   '^@claims/projections$': '<rootDir>/libs/projections/src',

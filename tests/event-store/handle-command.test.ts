@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand, PgEventStore, WrongExpectedVersion, type Decider, type RecordedEvent } from '@claims/event-store';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@claims/testing';
 
 // A tally decider: small enough that the test is about handleCommand, not about a domain.
 type TallyEvent = { type: 'Counted'; data: { by: number } } | { type: 'Closed'; data: Record<string, never> };
@@ -26,14 +26,6 @@ const readTallyEvent = (event: RecordedEvent): TallyEvent => {
   if (event.type === 'Counted' && typeof event.data.by === 'number') return { type: 'Counted', data: { by: event.data.by } };
   if (event.type === 'Closed') return { type: 'Closed', data: {} };
   throw new Error(`unreadable event ${event.type}`);
-};
-
-const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 };
 
 describe('handleCommand', () => {

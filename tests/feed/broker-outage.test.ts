@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { FeedRelay, outboxBacklog, STATUS_TOPIC, topicName, type FeedKafkaConfig } from '@claims/feed';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@claims/testing';
 import { containerRuntimeAvailable } from '../support/container-runtime';
 import { startContainerKafka, startScriptKafka, type TestKafka } from '../support/kafka-server';
-import { assessed, eventually, idsByKey, recordingLogger, ScriptedProjection, TopicCollector } from './feed-test-kit';
+import { assessed, idsByKey, recordingLogger, ScriptedProjection, TopicCollector } from './feed-test-kit';
 
 const BANDS = ['almost_no_chance', 'very_unlikely', 'unlikely', 'roughly_even_chance', 'likely', 'very_likely', 'almost_certain'] as const;
 
@@ -46,18 +46,18 @@ describe('a broker outage', () => {
     };
 
     await write(10, 0);
-    await eventually(async () => (await outboxBacklog(db.pool)).pending === 0, 60_000, 'the first messages to be published');
+    await waitUntil(async () => (await outboxBacklog(db.pool)).pending === 0, { timeoutMs: 60_000, intervalMs: 100, what: 'the first messages to be published' });
 
     await kafka.pause();
     await write(50, 10);
-    await eventually(async () => relay.status().status.failedAttempts > 0, 60_000, 'the relay to notice the outage');
+    await waitUntil(() => relay.status().status.failedAttempts > 0, { timeoutMs: 60_000, intervalMs: 100, what: 'the relay to notice the outage' });
     const during = await outboxBacklog(db.pool);
     expect(during.pending).toBe(500);
     expect(relay.status().status.lastError).toMatch(/ECONNREFUSED|connection|broker|timed? ?out/i);
     expect(logger.lines.some((line) => line.message === 'feed relay: publishing failed; retrying the same messages')).toBe(true);
 
     await kafka.resume();
-    await eventually(async () => (await outboxBacklog(db.pool)).pending === 0, 120_000, 'the backlog to drain after the broker returned');
+    await waitUntil(async () => (await outboxBacklog(db.pool)).pending === 0, { timeoutMs: 120_000, intervalMs: 100, what: 'the backlog to drain after the broker returned' });
     expect(relay.status()).toMatchObject({ state: 'active', status: { failedAttempts: 0 } });
 
     const total = [...sent.values()].flat().length;

@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { CredibilityRating, Icd203Band, PublishedStatus } from '@claims/contracts';
 import { type AssessedStatus, type ClaimAssessmentChange, enqueueStatusChange, type FeedKafkaConfig } from '@claims/feed';
+import { waitUntil } from '@claims/testing';
 
 /** The run's broker (tests/support/global-setup.ts). */
 export const testBrokers = (): string => {
@@ -107,10 +108,13 @@ export class TopicCollector {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await eventually(async () => {
-        const existing = new Set(await admin.listTopics());
-        return this.topics.every((topic) => existing.has(topic));
-      }, 60_000, `topics ${this.topics.join(', ')} to exist`);
+      await waitUntil(
+        async () => {
+          const existing = new Set(await admin.listTopics());
+          return this.topics.every((topic) => existing.has(topic));
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: `topics ${this.topics.join(', ')} to exist` },
+      );
     } finally {
       await admin.disconnect();
     }
@@ -157,15 +161,6 @@ export class TopicCollector {
     await this.consumer.disconnect();
   }
 }
-
-/** Polls `check` until it returns true (used for database conditions, which have no notification here). */
-export const eventually = async (check: () => Promise<boolean>, timeoutMs = 60_000, what = 'a condition'): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 /** Per key, the message ids in the order they were received. */
 export const idsByKey = (messages: ReceivedMessage[]): Map<string, string[]> => {

@@ -5,8 +5,8 @@ import { type CloudEvent, Kafka as CloudEventsKafka, type KafkaMessage } from 'c
 import { ClaimStatusChangedV1, DomainEventMessageV1 } from '@claims/contracts';
 import { PgEventStore } from '@claims/event-store';
 import { EVENTS_TOPIC, FeedRelay, outboxBacklog, STATUS_TOPIC, topicName, type FeedKafkaConfig } from '@claims/feed';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
-import { assessed, eventually, idsByKey, recordingLogger, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector, type ReceivedMessage } from './feed-test-kit';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@claims/testing';
+import { assessed, idsByKey, recordingLogger, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector, type ReceivedMessage } from './feed-test-kit';
 
 const run = promisify(execFile);
 
@@ -145,10 +145,13 @@ describe('the feed relay against a real Kafka broker', () => {
       expect(received.some((message) => message.value.includes('NoteWritten'))).toBe(false);
       expect(received).toHaveLength(4);
       // The checkpoint only moves once the broker has the events.
-      await eventually(async () => {
-        const { rows } = await db.pool.query('SELECT global_position FROM subscription_checkpoints WHERE name = $1', [relay.eventsCheckpointName]);
-        return Number(rows[0]?.global_position) >= regraded.positions[1];
-      });
+      await waitUntil(
+        async () => {
+          const { rows } = await db.pool.query('SELECT global_position FROM subscription_checkpoints WHERE name = $1', [relay.eventsCheckpointName]);
+          return Number(rows[0]?.global_position) >= regraded.positions[1];
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: "the relay's events checkpoint to pass the re-grade" },
+      );
     } finally {
       await events.stop();
     }
@@ -158,7 +161,7 @@ describe('the feed relay against a real Kafka broker', () => {
     const standby = new FeedRelay({ pool: db.pool, kafka: config, logger: recordingLogger(), pollIntervalMs: 200, standbyRetryMs: 200 });
     standby.start();
     try {
-      await eventually(async () => standby.status().state === 'standby', 10_000, 'the second relay to stand by');
+      await waitUntil(() => standby.status().state === 'standby', { intervalMs: 100, what: 'the second relay to stand by' });
       const projection = new ScriptedProjection(db.pool);
       const claims = Array.from({ length: 5 }, (_, index) => `claim-handover-${index}-${randomUUID().slice(0, 6)}`);
       const sent = new Map<string, string[]>();
@@ -172,8 +175,8 @@ describe('the feed relay against a real Kafka broker', () => {
         }
       })();
       await writes;
-      await eventually(async () => standby.status().state === 'active', 15_000, 'the standby to take over');
-      await eventually(async () => (await outboxBacklog(db.pool)).pending === 0, 60_000, 'the outbox to drain');
+      await waitUntil(() => standby.status().state === 'active', { timeoutMs: 15_000, intervalMs: 100, what: 'the standby to take over' });
+      await waitUntil(async () => (await outboxBacklog(db.pool)).pending === 0, { timeoutMs: 60_000, intervalMs: 100, what: 'the outbox to drain' });
       const total = [...sent.values()].flat().length;
       await collector.waitFor((messages) => messages.filter((message) => claims.includes(message.key)).length >= total, 60_000, `${total} handover messages`);
       const received = idsByKey(collector.messages.filter((message) => claims.includes(message.key)));

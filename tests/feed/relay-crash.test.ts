@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { STATUS_TOPIC, topicName, type FeedKafkaConfig } from '@claims/feed';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
-import { assessed, eventually, idsByKey, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector } from './feed-test-kit';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@claims/testing';
+import { assessed, idsByKey, ScriptedProjection, testBrokers, testFeedConfig, TopicCollector } from './feed-test-kit';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BANDS = ['almost_no_chance', 'very_unlikely', 'unlikely', 'roughly_even_chance', 'likely', 'very_likely', 'almost_certain'] as const;
@@ -67,7 +67,7 @@ describe('relay crash safety (apps/worker killed with SIGKILL mid-stream)', () =
     })();
 
     const first = startWorker();
-    await eventually(async () => (await published()) >= 500, 60_000, 'the first worker to publish 500 messages');
+    await waitUntil(async () => (await published()) >= 500, { timeoutMs: 60_000, intervalMs: 100, what: 'the first worker to publish 500 messages' });
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect(first.signalCode).toBe('SIGKILL');
@@ -80,7 +80,7 @@ describe('relay crash safety (apps/worker killed with SIGKILL mid-stream)', () =
     await writer;
     const total = CLAIMS * ROUNDS;
     expect([...sent.values()].flat()).toHaveLength(total);
-    await eventually(async () => (await pending()) === 0, 120_000, 'the restarted worker to drain the outbox');
+    await waitUntil(async () => (await pending()) === 0, { timeoutMs: 120_000, intervalMs: 100, what: 'the restarted worker to drain the outbox' });
     expect(await published()).toBeGreaterThan(publishedAtKill);
 
     collector = new TopicCollector(testBrokers(), [topicName(config, STATUS_TOPIC)]);

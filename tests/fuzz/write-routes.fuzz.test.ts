@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ProblemDetailsSchema, type ApiKeyRole } from '@claims/contracts';
 import { ROLE_PERMISSIONS } from '@claims/domain';
 import { RouteInventory, type RouteDescription } from '../../apps/api/src/auth/route-inventory';
+import { problemType } from '../../apps/api/src/http/problem';
 import { openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 import { createTestApiKey } from '../support/api-keys';
@@ -9,9 +10,21 @@ import { createTestApiKey } from '../support/api-keys';
 /**
  * Hostile input against every write route the application serves (found from its router, so new ones are
  * fuzzed too), with a key that holds the route's permission so the input reaches validation and beyond:
- * no answer is a 5xx, every refusal is problem+json without internals, and a refused request writes nothing.
+ * every answer is one the contract lists, every refusal is problem+json with a stable code (naming the field
+ * when the input's form is at fault) and without internals, and a refused request writes nothing.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+
+/**
+ * Every status a write route may answer to a key that holds its permission: success, or a refusal of the
+ * input (400 invalid, 404 unknown id, 409 conflict, 412 stale If-Match, 413 body too large, 415 not JSON,
+ * 422 refused by the domain, 431 headers too large). Anything else (a 5xx, a 401/403 for a permitted key,
+ * a 3xx) breaks the contract.
+ */
+const ANSWERS = new Set([200, 201, 204, 400, 404, 409, 412, 413, 415, 422, 431]);
+/** Refusals of the request's form must say which input was at fault. */
+const NAMES_THE_FIELD = new Set([400, 412, 413, 415]);
+const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
 const SQL = ["'; DROP TABLE events; --", "' OR '1'='1", '1; UPDATE events SET data = null', "$$; DELETE FROM api_keys; $$", "x' UNION SELECT secret_hash FROM api_keys --", '\\x00', "E'\\\\'"];
 const SCRIPT = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)', '{{constructor.constructor("alert(1)")()}}', '${7*7}'];
@@ -161,7 +174,7 @@ describe('fuzzing every write route with hostile input', () => {
     expect(routes.length).toBeGreaterThanOrEqual(15);
   });
 
-  it(`answers ${RUNS} hostile requests without a 5xx, refusing each with problem+json and writing nothing when it refuses`, async () => {
+  it(`answers ${RUNS} hostile requests with a success or a 4xx problem+json naming its code (and the field, for bad input), never a 5xx, and writes nothing when it refuses`, async () => {
     const requestArbitrary = fc
       .constantFrom(...routes)
       .chain((route) =>
@@ -183,16 +196,25 @@ describe('fuzzing every write route with hostile input', () => {
         request = body.kind === 'json' ? request.set('Content-Type', 'application/json').send(JSON.stringify(body.value) ?? '') : request.set('Content-Type', body.contentType).send(body.text);
         const response = await request;
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        const answer = `${route.method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`;
 
-        expect({ route: `${route.method} ${path}`, status: response.status, body: response.body }).toEqual(expect.objectContaining({ status: expect.any(Number) }));
-        if (response.status >= 500) throw new Error(`${route.method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
-        if (response.status >= 400) {
-          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-          const problem = ProblemDetailsSchema.parse(response.body);
-          expect(problem.status).toBe(response.status);
-          expect(JSON.stringify(problem)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|SELECT |INSERT INTO|syntax error at/);
-          expect(await api.eventCount()).toBe(before);
+        if (!ANSWERS.has(response.status)) throw new Error(`not an answer of the contract (${[...ANSWERS].join(', ')}): ${answer}`);
+        if (response.status < 300) {
+          if (response.status !== 204) expect(response.headers['content-type']).toMatch(/^application\/json/);
+          return;
         }
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        const problem = ProblemDetailsSchema.parse(response.body);
+        expect({ status: problem.status, type: problem.type, code: CODE.test(problem.code) }).toEqual({ status: response.status, type: problemType(problem.code), code: true });
+        // Bad input names what was bad: the field (and, for a validation failure, every offending field).
+        if (NAMES_THE_FIELD.has(response.status) && !problem.field) throw new Error(`a ${response.status} that names no field: ${answer}`);
+        if (problem.errors) {
+          expect(problem.errors.length).toBeGreaterThan(0);
+          expect(problem.errors.every((error) => error.field.length > 0 && error.message.length > 0)).toBe(true);
+          expect(problem.field).toBe(problem.errors[0].field);
+        }
+        expect(JSON.stringify(problem)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|SELECT |INSERT INTO|syntax error at/);
+        expect(await api.eventCount()).toBe(before);
       }),
       { numRuns: RUNS },
     );
@@ -201,9 +223,13 @@ describe('fuzzing every write route with hostile input', () => {
       const counterexample = JSON.stringify(details.counterexample, (_key, value: unknown) => (typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}…(${value.length} chars)` : value));
       throw new Error(`fuzzing failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${counterexample}\n${String(details.errorInstance)}`);
     }
-    // The run reached past validation too: some hostile requests were well-formed enough to be accepted.
-    const accepted = [...statuses].filter(([status]) => status < 300).reduce((sum, [, count]) => sum + count, 0);
-    expect({ accepted: accepted > RUNS / 50, statuses: Object.fromEntries(statuses) }).toMatchObject({ accepted: true });
-    expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
+    // The run reached past validation too: some hostile requests were well-formed enough to be accepted,
+    // and some were refused by validation, others by the domain.
+    const count = (test: (status: number) => boolean) => [...statuses].filter(([status]) => test(status)).reduce((sum, [, n]) => sum + n, 0);
+    expect({ accepted: count((status) => status < 300) > RUNS / 50, invalid: count((status) => status === 400) > RUNS / 10, refusedByTheDomain: count((status) => status === 404 || status === 409 || status === 422) > 0, statuses: Object.fromEntries(statuses) }).toMatchObject({
+      accepted: true,
+      invalid: true,
+      refusedByTheDomain: true,
+    });
   });
 });

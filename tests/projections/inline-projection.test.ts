@@ -1,6 +1,7 @@
 import { readClaimEvent, readSourceEvent } from '@claims/contracts';
 import { claimDecider, foldEvents, sourceDecider, sourceCatalogueOf, toSourceSnapshot, type OnRecordClaim } from '@claims/domain';
 import { claimViewOf, sourceIdsOf, sourceStreamId, claimStreamId } from '@claims/projections';
+import { waitUntil } from '@claims/testing';
 import { EDITOR, openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 
@@ -8,14 +9,6 @@ import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
  * The rows written inline must be exactly what a rebuild computes from the log with the same pure code,
  * however the writes interleave.
  */
-const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
 describe('inline claim projection under concurrent writes', () => {
   let api: ApiTestApp;
 

@@ -52,7 +52,7 @@ describe('npm run seed: the Sahel dataset through the HTTP API', () => {
         status: expected.status,
         computedStatus: expected.computedStatus ?? expected.status,
         rating: expected.rating,
-        band: expected.band ?? claim.band,
+        band: expected.band,
         missingFromExplanation: [],
         explanation,
       });

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './cli';
+export * from './wait-until';

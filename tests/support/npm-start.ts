@@ -17,6 +17,7 @@ export interface StartedService {
   output(): string;
   /** Resolves once the start-up banner printed `pattern` (default: the ready line). */
   ready: Promise<void>;
+  /** Stops the process group; resolves once every process is gone and `output()` holds all it printed. */
   stop(): Promise<void>;
 }
 
@@ -39,15 +40,15 @@ export const startNpmStart = (env: NodeJS.ProcessEnv, readyPattern: RegExp = /cl
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)));
   });
   ready.catch(() => undefined);
+  // 'close' comes after 'exit', once the output pipes are drained: nothing more can be printed after it.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return {
     child,
     output: () => output,
     ready,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm, node and the embedded PostgreSQL
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm, node and the embedded PostgreSQL
+      await closed;
     },
   };
 };

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import type { LogPosition } from '../../libs/event-store/src';
-import { dropDatabase, ensureDatabase, migrateAll } from '../../libs/platform/src';
+import type { LogPosition } from '@claims/event-store';
+import { dropDatabase, ensureDatabase, migrateAll } from '@claims/platform';
+import { waitUntil } from './wait-until';
 
 export interface TestDatabase {
   name: string;
@@ -41,12 +42,15 @@ export const createTestDatabase = async (options: { poolSize?: number } = {}): P
  * other test files' transactions can hold it back for a moment.
  */
 export const waitUntilLogReadable = async (pool: Pool, timeoutMs = 30_000): Promise<void> => {
-  for (const deadline = Date.now() + timeoutMs; ; ) {
-    const { rows } = await pool.query<{ held: number }>('SELECT count(*)::int AS held FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())');
-    if (rows[0].held === 0) return;
-    if (Date.now() > deadline) throw new Error(`${rows[0].held} events still behind the watermark after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let held = 0;
+  await waitUntil(
+    async () => {
+      const { rows } = await pool.query<{ held: number }>('SELECT count(*)::int AS held FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())');
+      held = rows[0].held;
+      return held === 0;
+    },
+    { timeoutMs, intervalMs: 25, what: () => `the log to be readable (${held} events still behind the watermark)` },
+  );
 };
 
 /** The log's true end (ignoring the watermark), once writers are done: where a reader must get to. */

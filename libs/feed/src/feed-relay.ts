@@ -1,7 +1,17 @@
 import { Client, type Pool } from 'pg';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { LOG_START, type LogPosition, type Queryable, type ReadAllOptions, type ReadAllResult } from '@claims/event-store';
+import {
+  LOG_START,
+  loadSubscriptionCheckpoint,
+  recordSubscriptionFailure,
+  saveSubscriptionCheckpoint,
+  SubscriptionCheckpointMissing,
+  type LogPosition,
+  type Queryable,
+  type ReadAllOptions,
+  type ReadAllResult,
+} from '@claims/event-store';
 import { toCloudEventKafkaMessage } from './cloudevents';
 import { domainEventCloudEventType, isDomainEvent, toDomainEventMessage } from './domain-event.mapper';
 import { type FeedLogger, stderrFeedLogger } from './feed.logger';
@@ -109,6 +119,8 @@ export class FeedRelay {
   private lastErrorAt?: Date;
   private notifications = 0;
   private wake?: () => void;
+  /** The events lane's checkpoint row was deleted under it: that lane stays stopped until the relay is started again. */
+  private eventsCheckpointLost = false;
 
   constructor(private readonly options: FeedRelayOptions) {
     this.logger = options.logger ?? stderrFeedLogger;
@@ -124,6 +136,7 @@ export class FeedRelay {
     if (this.running) return;
     this.running = true;
     this.state = 'starting';
+    this.eventsCheckpointLost = false;
     this.loop = this.run();
   }
 
@@ -244,21 +257,23 @@ export class FeedRelay {
         }
       }
 
-      if (this.options.log && Date.now() >= this.eventsLane.retryAt) {
+      if (this.options.log && !this.eventsCheckpointLost && Date.now() >= this.eventsLane.retryAt) {
         try {
           const published = await this.publishEvents(db, batchSize);
           if (published) worked = true;
           this.eventsLane.failedAttempts = 0;
           this.eventsLane.retryAt = 0;
         } catch (error) {
+          if (error instanceof SubscriptionCheckpointMissing) {
+            // As a subscription does: neither start over from the log's start nor recreate the row from
+            // memory (a deletion may be an operator's reset); the status lane goes on.
+            this.eventsCheckpointLost = true;
+            this.eventsLane.failed(error, maxBackoffMs);
+            this.logger.error({ lane: 'events', checkpoint: this.eventsCheckpointName, err: error.message }, 'feed relay: the events checkpoint row is gone; events lane stopped');
+            continue;
+          }
           await this.onLaneFailure(this.eventsLane, 'events', error, maxBackoffMs);
-          await db
-            .query('UPDATE subscription_checkpoints SET last_error = $2, failed_attempts = $3, updated_at = now() WHERE name = $1', [
-              this.eventsCheckpointName,
-              this.eventsLane.lastError,
-              this.eventsLane.failedAttempts,
-            ])
-            .catch(() => undefined);
+          await recordSubscriptionFailure(db, this.eventsCheckpointName, { error: this.eventsLane.lastError, failedAttempts: this.eventsLane.failedAttempts }).catch(() => undefined);
         }
       }
 
@@ -288,26 +303,14 @@ export class FeedRelay {
     }
     const last = events[events.length - 1];
     const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-    await db.query(
-      `UPDATE subscription_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now(), last_error = NULL, failed_attempts = 0
-        WHERE name = $1`,
-      [this.eventsCheckpointName, next.transactionId, next.globalPosition],
-    );
+    await saveSubscriptionCheckpoint(db, this.eventsCheckpointName, next);
     this.eventsPosition = next;
     this.eventsLane.succeeded(messages.length);
     return true;
   }
 
-  private async loadEventsCheckpoint(db: Client): Promise<LogPosition> {
-    await db.query(
-      `INSERT INTO subscription_checkpoints (name, transaction_id, global_position) VALUES ($1, '0'::xid8, 0) ON CONFLICT (name) DO NOTHING`,
-      [this.eventsCheckpointName],
-    );
-    const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-      'SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE name = $1',
-      [this.eventsCheckpointName],
-    );
-    return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+  private loadEventsCheckpoint(db: Client): Promise<LogPosition> {
+    return loadSubscriptionCheckpoint(db, this.eventsCheckpointName, LOG_START);
   }
 
   private async onLaneFailure(lane: LaneState, name: string, error: unknown, maxBackoffMs: number): Promise<void> {

@@ -12,3 +12,4 @@ export * from './claim-history/claim-history.loader';
 export * from './rebuild/replay-folds';
 export * from './rebuild/rebuild-tables';
 export * from './rebuild/rebuild';
+export * from './projection-status';

@@ -3,8 +3,8 @@
 // rebuild's time beyond this is PostgreSQL storing the rows, and how well the two overlap.
 import type { Pool } from 'pg';
 import { ASSESSMENT_MODEL_V1 } from '@claims/domain';
-import { readableHead } from '@claims/event-store';
-import { ClaimFold, claimViewRowValues, foldSources, readClaimBatch, toReplayed, type ReplayRow } from '@claims/projections';
+import { readableHead, type ReplayEvent } from '@claims/event-store';
+import { ClaimFold, claimViewRowValues, foldSources, readClaimBatch, STREAM_PREFIXES } from '@claims/projections';
 
 const BATCH = 2_000;
 
@@ -23,17 +23,17 @@ export const replayWithoutWrites = async (pool: Pool): Promise<{ events: number;
     documentBytes += String(values[values.length - 2]).length + String(values[values.length - 1]).length;
     claims += 1;
   };
-  let reading: Promise<{ rows: ReplayRow[] }> | undefined = readClaimBatch(pool, ['', Number.MAX_SAFE_INTEGER], cut, BATCH);
+  let reading: Promise<ReplayEvent[]> | undefined = readClaimBatch(pool, ['', Number.MAX_SAFE_INTEGER], cut, BATCH);
   while (reading) {
-    const rows: ReplayRow[] = (await reading).rows;
-    const last: ReplayRow | undefined = rows.at(-1);
-    reading = rows.length === BATCH && last ? readClaimBatch(pool, [last.stream_id, Number(last.stream_version)], cut, BATCH) : undefined;
-    for (const row of rows) {
-      if (!current || current.streamId !== row.stream_id) {
+    const rows: ReplayEvent[] = await reading;
+    const last: ReplayEvent | undefined = rows.at(-1);
+    reading = rows.length === BATCH && last ? readClaimBatch(pool, [last.streamId, last.streamVersion], cut, BATCH) : undefined;
+    for (const event of rows) {
+      if (!current || current.streamId !== event.streamId) {
         if (current) finish(current);
-        current = new ClaimFold(row.stream_id.slice('claim-'.length));
+        current = new ClaimFold(event.streamId.slice(STREAM_PREFIXES.claim.length));
       }
-      current.apply(toReplayed(row));
+      current.apply(event);
     }
     events += rows.length;
   }

@@ -1,7 +1,14 @@
-import type { Pool } from 'pg';
-import { describeTransaction, HELD_BACK_WARNING_MS, oldestRunningTransaction } from '@claims/event-store';
+import { describeTransaction, formatLogPosition, HELD_BACK_WARNING_MS, listSubscriptionCheckpoints, oldestRunningTransaction } from '@claims/event-store';
 import { createProgress, type Progress } from '@claims/platform';
-import { PROJECTION_NAMES, rebuildProjections, RebuildInterrupted, type ProjectionName, type RebuildReport } from '@claims/projections';
+import {
+  inlineProjectionStatus,
+  PROJECTION_NAMES,
+  rebuildProjections,
+  RebuildInterrupted,
+  type InlineProjectionStatus,
+  type ProjectionName,
+  type RebuildReport,
+} from '@claims/projections';
 import type { CliCommand } from './cli-command';
 import { CliUsageError, parseCliArgs, withOwnerPool } from './cli-options';
 
@@ -19,32 +26,13 @@ interface ProjectionStatus {
   detail?: string;
 }
 
-// Inline projections record the global position of the last event applied to each row; the newest one is
-// their checkpoint. Their lag is the events after it in log order, of the stream kinds they follow.
-const inlineStatus = async (pool: Pool, name: string, table: string, streamPatterns: string[]): Promise<ProjectionStatus> => {
-  const { rows } = await pool.query<{ rows: string; transaction_id: string | null; global_position: string | null; lag: string }>(
-    `WITH checkpoint AS (
-       SELECT e.transaction_id, e.global_position FROM events e
-        WHERE e.global_position = (SELECT max(position) FROM ${table})
-     )
-     SELECT (SELECT count(*) FROM ${table}) AS rows,
-            (SELECT transaction_id::text FROM checkpoint) AS transaction_id,
-            (SELECT global_position FROM checkpoint) AS global_position,
-            (SELECT count(*) FROM events e
-              WHERE e.stream_id LIKE ANY($1::text[])
-                AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                AND (NOT EXISTS (SELECT 1 FROM checkpoint) OR (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM checkpoint), (SELECT global_position FROM checkpoint)))) AS lag`,
-    [streamPatterns],
-  );
-  const row = rows[0];
-  return {
-    name,
-    kind: 'inline',
-    rows: Number(row.rows),
-    checkpoint: row.transaction_id ? `${row.transaction_id}-${row.global_position}` : null,
-    lag: Number(row.lag),
-  };
-};
+const toStatus = (projection: InlineProjectionStatus): ProjectionStatus => ({
+  name: projection.name,
+  kind: 'inline',
+  rows: projection.rows,
+  checkpoint: projection.checkpoint ? formatLogPosition(projection.checkpoint) : null,
+  lag: projection.lag,
+});
 
 export const projectionsStatusCommand: CliCommand = {
   path: ['projections', 'status'],
@@ -54,23 +42,15 @@ export const projectionsStatusCommand: CliCommand = {
     const { values } = parseCliArgs(args, STATUS_USAGE, { json: { type: 'boolean' } });
     const database = await context.database();
     const pool = database.pool;
-    const statuses: ProjectionStatus[] = [
-      await inlineStatus(pool, 'claim_view', 'claim_view', ['claim-%', 'source-%']),
-      await inlineStatus(pool, 'source_view', 'source_view', ['source-%']),
-    ];
-    const { rows: subscriptions } = await pool.query<{ name: string; position: string; lag: string; last_error: string | null; failed_attempts: number }>(
-      `SELECT s.name, s.transaction_id::text || '-' || s.global_position AS position, s.last_error, s.failed_attempts,
-              (SELECT count(*) FROM events e WHERE (e.transaction_id, e.global_position) > (s.transaction_id, s.global_position)
-                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())) AS lag
-         FROM subscription_checkpoints s ORDER BY s.name`,
-    );
-    for (const row of subscriptions) {
+    const statuses: ProjectionStatus[] = [];
+    for (const name of PROJECTION_NAMES) statuses.push(toStatus(await inlineProjectionStatus(pool, name)));
+    for (const subscription of await listSubscriptionCheckpoints(pool)) {
       statuses.push({
-        name: row.name,
+        name: subscription.name,
         kind: 'subscription',
-        checkpoint: row.position,
-        lag: Number(row.lag),
-        ...(row.last_error ? { detail: `failing (${row.failed_attempts} attempts): ${row.last_error}` } : {}),
+        checkpoint: formatLogPosition(subscription.position),
+        lag: subscription.lag,
+        ...(subscription.lastError ? { detail: `failing (${subscription.failedAttempts} attempts): ${subscription.lastError}` } : {}),
       });
     }
     const { rows: rebuilds } = await pool.query<{ target: string; status: string; phase: string; events_done: string; started_at: Date; finished_at: Date | null }>(

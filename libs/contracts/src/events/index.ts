@@ -6,3 +6,4 @@ export * from './claim-events.schema';
 export * from './event-versioning';
 export * from './api-key-events.schema';
 export * from './stored-event-check';
+export * from './streams';

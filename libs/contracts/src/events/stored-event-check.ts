@@ -1,13 +1,14 @@
 import { ZodError } from 'zod';
 import { readApiKeyEvent } from './api-key-events.schema';
 import { readClaimEvent, readSourceEvent, type StoredEvent } from './event-versioning';
+import { STREAM_PREFIXES, streamKindOf, type StreamKind } from './streams';
 
-// Each stream kind of this application and the reader of its events (stream ids are `<kind>-<id>`).
-const READERS: ReadonlyArray<readonly [prefix: string, read: (stored: StoredEvent) => unknown]> = [
-  ['claim-', readClaimEvent],
-  ['source-', readSourceEvent],
-  ['api-key-', readApiKeyEvent],
-];
+/** The reader of each stream kind's events. */
+const READERS: Readonly<Record<StreamKind, (stored: StoredEvent) => unknown>> = {
+  claim: readClaimEvent,
+  source: readSourceEvent,
+  apiKey: readApiKeyEvent,
+};
 
 /**
  * Why a stored event is not one this application can read (undefined when it is): an unknown stream kind,
@@ -15,8 +16,9 @@ const READERS: ReadonlyArray<readonly [prefix: string, read: (stored: StoredEven
  * What an import checks for every event before it writes any.
  */
 export const problemWithStoredEvent = (streamId: string, stored: StoredEvent): string | undefined => {
-  const read = READERS.find(([prefix]) => streamId.startsWith(prefix))?.[1];
-  if (!read) return `no stream of this application is named like "${streamId}" (expected ${READERS.map(([prefix]) => `${prefix}<id>`).join(', ')})`;
+  const kind = streamKindOf(streamId);
+  if (!kind) return `no stream of this application is named like "${streamId}" (expected ${Object.values(STREAM_PREFIXES).map((prefix) => `${prefix}<id>`).join(', ')})`;
+  const read = READERS[kind];
   try {
     read(stored);
     return undefined;

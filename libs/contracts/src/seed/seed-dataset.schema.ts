@@ -39,7 +39,8 @@ export const SeedExpectation = z.strictObject({
   /** Needed when a verdict hides it. */
   computedStatus: ClaimStatus.optional(),
   rating: CredibilityRating,
-  band: Icd203Band.optional(),
+  /** Stated for every claim, so the seed test checks the band rather than taking the computed one. */
+  band: Icd203Band,
   /** Substrings of lines of the assessment's `explanation` (ids vary between stores, so none are quoted). */
   explanationIncludes: z.array(z.string().min(1)).min(1),
   /** The analyst's reading of the evidence. */

@@ -99,6 +99,14 @@ describe('the Sahel seed dataset', () => {
       );
     });
 
+    it('an expectation that does not state its band', () => {
+      const copy = raw() as { steps: Array<Record<string, unknown>> };
+      const index = indexOf(copy.steps, 'claim-kalamba-executions');
+      delete (copy.steps[index].expected as Record<string, unknown>).band;
+      const result = SeedDatasetSchema.safeParse(copy);
+      expect(result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'))).toEqual([`steps.${index}.expected.band`]);
+    });
+
     it('a duplicate key', () => {
       expect(broken((steps) => (steps[indexOf(steps, 'src-ihs-jtic')].key = 'src-jnim-profile'))).toEqual(
         expect.arrayContaining(['duplicate step key "src-jnim-profile"']),

@@ -8,7 +8,7 @@ import {
   kalambaExecutionsAsserted,
   report,
   sahelCatalogue,
-} from '../../../domain/src/testing/sahel.fixtures';
+} from '@claims/domain/testing';
 import { sourceViewOf, toSourceResponse } from '../source-view/source-view.projection';
 import { actorKeysOf, claimViewChangeOf, claimViewOf, sourceIdsOf, toClaimResponse, toClaimSummary } from './claim-view.projection';
 
@@ -38,13 +38,33 @@ describe('claim view projection', () => {
   it('reports the headline before and after, and whether a feed would publish it', () => {
     const before = claimViewOf(claimFrom(kalamba.slice(0, 1)), sahelCatalogue(), at(1));
     const same = claimViewOf(claimFrom(kalamba.slice(0, 1)), sahelCatalogue(), at(1));
-    const regraded = claimViewOf(claimFrom(kalamba.slice(0, 1)), sahelCatalogue({ isSahelChannel: { reliability: 'A' } }), at(1));
+    // IS's own channel, self-interested (x 0.25): D weighs 0.125, A 0.5, E 0.025. Confidence is
+    // (R + 1) / (R + 2): 0.529412, 0.6 and 0.506173; the rating is 6 below 0.5 units of evidence.
+    const regradedA = claimViewOf(claimFrom(kalamba.slice(0, 1)), sahelCatalogue({ isSahelChannel: { reliability: 'A' } }), at(1));
+    const regradedE = claimViewOf(claimFrom(kalamba.slice(0, 1)), sahelCatalogue({ isSahelChannel: { reliability: 'E' } }), at(1));
+    const headline = (confidence: number, band: string, credibilityRating: number) => ({
+      publishedStatus: 'unverified',
+      computedStatus: 'unverified',
+      credibilityRating,
+      band,
+      confidence,
+      modelVersion: 'assessment-model-v1',
+    });
 
-    expect(claimViewChangeOf(undefined, before)).toMatchObject({ previous: null, headlineChanged: true });
-    expect(claimViewChangeOf(before, same).headlineChanged).toBe(false);
-    const change = claimViewChangeOf(before, regraded);
-    expect(change.previous?.confidence).toBeLessThan(change.current.confidence);
-    expect(change.headlineChanged).toBe(change.previous?.band !== change.current.band || change.previous?.credibilityRating !== change.current.credibilityRating);
+    expect(claimViewChangeOf(undefined, before)).toMatchObject({ previous: null, current: headline(0.529412, 'roughly_even_chance', 6), headlineChanged: true });
+    expect(claimViewChangeOf(before, same)).toMatchObject({ previous: headline(0.529412, 'roughly_even_chance', 6), headlineChanged: false });
+    // Up a band and judgeable (rating 3): published.
+    expect(claimViewChangeOf(before, regradedA)).toMatchObject({
+      previous: headline(0.529412, 'roughly_even_chance', 6),
+      current: headline(0.6, 'likely', 3),
+      headlineChanged: true,
+    });
+    // The confidence moves but stays in its band, with the same rating and status: not published.
+    expect(claimViewChangeOf(before, regradedE)).toMatchObject({
+      previous: headline(0.529412, 'roughly_even_chance', 6),
+      current: headline(0.506173, 'roughly_even_chance', 6),
+      headlineChanged: false,
+    });
   });
 
   it('answers in the shape the API contract declares', () => {

@@ -1,10 +1,22 @@
 import type { Pool, PoolClient } from 'pg';
 import { ASSESSMENT_MODEL_V1, type AssessmentParams } from '@claims/domain';
-import { compareLogPositions, formatLogPosition, readableHead, type LogPosition, type Queryable } from '@claims/event-store';
+import {
+  compareLogPositions,
+  countLogEvents,
+  formatLogPosition,
+  LOG_START,
+  readableHead,
+  readLogByPrefix,
+  readStreamForReplay,
+  readStreamsByPrefix,
+  type LogPosition,
+  type Queryable,
+  type ReplayEvent,
+} from '@claims/event-store';
 import type { ClaimView } from '../claim-view/claim-view.projection';
-import { parseStreamId } from '../streams';
+import { claimStreamId, parseStreamId, STREAM_PREFIXES } from '../streams';
 import { inTransaction, lockSourceCatalogue } from '../transaction';
-import { ClaimFold, SourceFolds, type ReplayedEvent } from './replay-folds';
+import { ClaimFold, SourceFolds } from './replay-folds';
 import {
   addShadowIndexes,
   compareTables,
@@ -70,27 +82,6 @@ export class RebuildInterrupted extends Error {
   }
 }
 
-/** An event row as the rebuild reads it (no metadata, no hash). */
-export interface ReplayRow {
-  stream_id: string;
-  stream_version: string;
-  transaction_id: string;
-  global_position: string;
-  event_type: string;
-  schema_version: number;
-  data: Record<string, unknown>;
-}
-
-export const toReplayed = (row: ReplayRow): ReplayedEvent => ({
-  streamId: row.stream_id,
-  streamVersion: Number(row.stream_version),
-  position: { transactionId: row.transaction_id, globalPosition: Number(row.global_position) },
-  type: row.event_type,
-  schemaVersion: row.schema_version,
-  data: row.data,
-});
-
-const REPLAY_COLUMNS = 'stream_id, stream_version, transaction_id::text AS transaction_id, global_position, event_type, schema_version, data';
 const MAX_VERSION = Number.MAX_SAFE_INTEGER;
 
 interface RebuildState {
@@ -106,34 +97,19 @@ const targetKey = (projections: readonly ProjectionName[]): string => [...projec
 /** Folds every source event up to `cut` (log order), in batches. */
 export const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, onEvents: (n: number) => void): Promise<SourceFolds> => {
   const sources = new SourceFolds();
-  let after: LogPosition = { transactionId: '0', globalPosition: 0 };
+  let after: LogPosition = LOG_START;
   for (;;) {
-    const { rows } = await db.query<ReplayRow>({
-      name: 'rebuild_sources',
-      text: `SELECT ${REPLAY_COLUMNS} FROM events
-        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
-          AND stream_id LIKE 'source-%'
-        ORDER BY events.transaction_id, events.global_position LIMIT $5`,
-      values: [after.transactionId, after.globalPosition, cut.transactionId, cut.globalPosition, batchSize],
-    });
-    for (const row of rows) sources.apply(row.stream_id.slice('source-'.length), toReplayed(row));
-    onEvents(rows.length);
-    if (rows.length < batchSize) return sources;
-    const last = rows[rows.length - 1];
-    after = { transactionId: last.transaction_id, globalPosition: Number(last.global_position) };
+    const events = await readLogByPrefix(db, { prefixes: [STREAM_PREFIXES.source], after, upTo: cut, limit: batchSize });
+    for (const event of events) sources.apply(event.streamId.slice(STREAM_PREFIXES.source.length), event);
+    onEvents(events.length);
+    if (events.length < batchSize) return sources;
+    after = events[events.length - 1].position;
   }
 };
 
 /** Claim events after `after` (a stream id and version) up to the cut, in (stream, version) order: each claim's events together. */
-export const readClaimBatch = (db: Queryable, after: [streamId: string, version: number], cut: LogPosition, limit: number): Promise<{ rows: ReplayRow[] }> =>
-  db.query<ReplayRow>({
-    name: 'rebuild_claims',
-    text: `SELECT ${REPLAY_COLUMNS} FROM events
-      WHERE (stream_id, stream_version) > ($1, $2) AND stream_id LIKE 'claim-%'
-        AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
-      ORDER BY stream_id, stream_version LIMIT $5`,
-    values: [after[0], after[1], cut.transactionId, cut.globalPosition, limit],
-  });
+export const readClaimBatch = (db: Queryable, after: readonly [streamId: string, version: number], cut: LogPosition, limit: number): Promise<ReplayEvent[]> =>
+  readStreamsByPrefix(db, { prefix: STREAM_PREFIXES.claim, after, upTo: cut, limit });
 
 /**
  * Rebuilds projections from the log into shadow tables and swaps them in atomically.
@@ -185,12 +161,8 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     return { resumed: false, state: { cut, cursor: null, eventsDone: 0, phase: 'replay' } as RebuildState };
   });
 
-  const { rows: counted } = await pool.query<{ count: string }>(
-    `SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
-       AND (stream_id LIKE 'source-%' ${withClaims ? "OR stream_id LIKE 'claim-%'" : ''})`,
-    [state.cut.transactionId, state.cut.globalPosition],
-  );
-  options.onStart?.({ total: Number(counted[0].count), resumed, cut: state.cut });
+  const total = await countLogEvents(pool, { prefixes: [STREAM_PREFIXES.source, ...(withClaims ? [STREAM_PREFIXES.claim] : [])], upTo: state.cut });
+  options.onStart?.({ total, resumed, cut: state.cut });
   if (resumed) progress(state.eventsDone);
 
   const phases = { sources: 0, replay: 0, indexes: 0, catchUp: 0, swap: 0 };
@@ -315,10 +287,10 @@ const replayClaims = async (
   if (state.phase === 'replay') {
     // Rows of batches that committed after the last cursor move; they are written again below. The
     // expression compares like the stream ids the cursor is made of.
-    await pool.query(`DELETE FROM ${shadowOf('claim_view')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
-    await pool.query(`DELETE FROM ${shadowOf('claim_sources')} WHERE 'claim-' || claim_id > $1`, [state.cursor ?? '']);
+    await pool.query(`DELETE FROM ${shadowOf('claim_view')} WHERE $2 || claim_id > $1`, [state.cursor ?? '', STREAM_PREFIXES.claim]);
+    await pool.query(`DELETE FROM ${shadowOf('claim_sources')} WHERE $2 || claim_id > $1`, [state.cursor ?? '', STREAM_PREFIXES.claim]);
   }
-  const read = (after: [string, number]) => readClaimBatch(pool, after, cut, batchSize);
+  const read = (after: readonly [string, number]) => readClaimBatch(pool, after, cut, batchSize);
   const writeRows = (done: ClaimView[]) =>
     inTransaction(pool, async (client) => {
       if (context.compression === 'lz4') await client.query(`SET LOCAL default_toast_compression = lz4`);
@@ -336,30 +308,30 @@ const replayClaims = async (
   let claims = 0;
   let events = 0;
   let batches = 0;
-  let reading: Promise<{ rows: ReplayRow[] }> | undefined = read([state.cursor ?? '', MAX_VERSION]);
+  let reading: Promise<ReplayEvent[]> | undefined = read([state.cursor ?? '', MAX_VERSION]);
   // One promise per batch in flight: its rows committed and the cursor moved past it (in batch order).
   const inFlight: Array<Promise<void>> = [];
   let cursorMoved: Promise<void> = Promise.resolve();
   try {
     while (reading) {
-      const rows: ReplayRow[] = (await reading).rows;
+      const rows: ReplayEvent[] = await reading;
       const finished: boolean = rows.length < batchSize;
-      const last: ReplayRow | undefined = rows.at(-1);
-      reading = finished || !last ? undefined : read([last.stream_id, Number(last.stream_version)]);
+      const last: ReplayEvent | undefined = rows.at(-1);
+      reading = finished || !last ? undefined : read([last.streamId, last.streamVersion]);
 
       const done: ClaimView[] = [];
       let lastDone: string | undefined;
       const finish = (fold: ClaimFold) => {
         const view = fold.view(sources, params);
         if (view) done.push(view);
-        lastDone = `claim-${fold.claimId}`;
+        lastDone = claimStreamId(fold.claimId);
       };
-      for (const row of rows) {
-        if (!current || current.streamId !== row.stream_id) {
+      for (const event of rows) {
+        if (!current || current.streamId !== event.streamId) {
           if (current) finish(current);
-          current = new ClaimFold(row.stream_id.slice('claim-'.length));
+          current = new ClaimFold(event.streamId.slice(STREAM_PREFIXES.claim.length));
         }
-        current.apply(toReplayed(row));
+        current.apply(event);
       }
       if (finished && current) finish(current);
       events += rows.length;
@@ -411,20 +383,15 @@ async function catchUp(
   to: LogPosition | undefined,
   context: { sources: SourceFolds; withClaims: boolean; params: AssessmentParams },
 ): Promise<number | { applied: number; head?: LogPosition }> {
-  const { rows } = await db.query<ReplayRow>(
-    `SELECT ${REPLAY_COLUMNS} FROM events
-      WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        ${to ? 'AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)' : ''}
-        AND (stream_id LIKE 'source-%' OR stream_id LIKE 'claim-%')
-      ORDER BY events.transaction_id, events.global_position`,
-    to ? [from.transactionId, from.globalPosition, to.transactionId, to.globalPosition] : [from.transactionId, from.globalPosition],
-  );
+  // Without `to` the caller holds the catalogue lock every claim and source writer takes: nothing of theirs
+  // is in flight, so reading past the watermark skips nothing.
+  const rows = await readLogByPrefix(db, { prefixes: [STREAM_PREFIXES.source, STREAM_PREFIXES.claim], after: from, ...(to ? { upTo: to } : {}) });
   const touchedClaims = new Set<string>();
   const touchedSources = new Set<string>();
-  for (const row of rows) {
-    const stream = parseStreamId(row.stream_id);
+  for (const event of rows) {
+    const stream = parseStreamId(event.streamId);
     if (stream?.kind === 'source') {
-      context.sources.apply(stream.id, toReplayed(row));
+      context.sources.apply(stream.id, event);
       touchedSources.add(stream.id);
     } else if (stream?.kind === 'claim') touchedClaims.add(stream.id);
   }
@@ -435,11 +402,10 @@ async function catchUp(
     }
     const views: ClaimView[] = [];
     for (const claimId of [...touchedClaims].sort()) {
-      const stream = await db.query<ReplayRow>(`SELECT ${REPLAY_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [`claim-${claimId}`]);
       const fold = new ClaimFold(claimId);
-      for (const row of stream.rows) {
-        if (to && compareLogPositions({ transactionId: row.transaction_id, globalPosition: Number(row.global_position) }, to) > 0) break;
-        fold.apply(toReplayed(row));
+      for (const event of await readStreamForReplay(db, claimStreamId(claimId))) {
+        if (to && compareLogPositions(event.position, to) > 0) break;
+        fold.apply(event);
       }
       const view = fold.view(context.sources, context.params);
       if (view) views.push(view);
@@ -451,7 +417,7 @@ async function catchUp(
   }
   if (to) return rows.length;
   const last = rows.at(-1);
-  return { applied: rows.length, ...(last ? { head: { transactionId: last.transaction_id, globalPosition: Number(last.global_position) } } : {}) };
+  return { applied: rows.length, ...(last ? { head: last.position } : {}) };
 }
 
 /** Drops the shadow tables and forgets an unfinished rebuild. */

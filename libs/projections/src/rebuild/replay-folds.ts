@@ -10,19 +10,13 @@ import {
   type SourceSnapshot,
   type SourceState,
 } from '@claims/domain';
-import { compareLogPositions, type LogPosition } from '@claims/event-store';
+import { compareLogPositions, type LogPosition, type ReplayEvent } from '@claims/event-store';
 import { claimViewOf, type ClaimView } from '../claim-view/claim-view.projection';
+import { claimStreamId } from '../streams';
 import { sourceViewOf, type SourceView } from '../source-view/source-view.projection';
 
 /** What a rebuild reads of each event (no metadata, no hash). */
-export interface ReplayedEvent {
-  streamId: string;
-  streamVersion: number;
-  position: LogPosition;
-  type: string;
-  schemaVersion: number;
-  data: Record<string, unknown>;
-}
+export type ReplayedEvent = ReplayEvent;
 
 /** The `recordedAt` the command put in the payload: the live projection's `updatedAt` for the event. */
 const decidedAtOf = (event: ReplayedEvent): string => {
@@ -85,7 +79,7 @@ export class ClaimFold {
   private readonly linkedAt = new Map<string, LogPosition>();
 
   constructor(readonly claimId: string) {
-    this.streamId = `claim-${claimId}`;
+    this.streamId = claimStreamId(claimId);
   }
 
   get state(): ClaimState {
