@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { problemWithStoredEvent } from '@claims/contracts';
 import { chainHashOf, contentHashOf, exportLog, GENESIS_HASH, importLog, ImportRefused, verifyLog } from '@claims/event-store';
 import { rebuildProjections } from '@claims/projections';
 import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
-import { EDITOR, openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
+import { apiKeyFromSecret, hashApiKeySecret } from '../../apps/api/src/auth/api-key-secret';
+import { ApiKeyAuthenticator } from '../../apps/api/src/auth/api-key.authenticator';
+import { ApiKeyRegistry } from '../../apps/api/src/auth/api-key.registry';
+import { EDITOR, openClaim, openClaimBody, registerSource, report, TEST_KEY_SECRETS } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
+import { fixedApiKeySecret } from '../support/api-keys';
+import { runCli } from '../support/cli';
 
 /** Export, import into a fresh database, rebuild: the same hashes and byte-identical projection rows. */
 describe('export and import', () => {
@@ -142,5 +148,117 @@ describe('export and import', () => {
     const checkpoint = await api.as('auditor').post('/audit/checkpoints').expect(201);
     const proof = await api.as('auditor').get(`/audit/checkpoints/${checkpoint.body.merkleRoot}/verify`).expect(200);
     expect(proof.body).toMatchObject({ matches: true, checkpointIntact: true, found: { merkleRoot: checkpoint.body.merkleRoot } });
+  });
+});
+
+/**
+ * Exports leave the system: they hold no API key's secret hash. Keys issued now keep it out of the log
+ * (`api_key_secrets`); keys issued before, whose v1 `ApiKeyIssued` holds it, are left out of exports.
+ */
+describe('API key hashes and exports', () => {
+  let api: ApiTestApp;
+  let target: TestDatabase;
+  const legacySecret = fixedApiKeySecret('1e', 'L');
+  const legacy = apiKeyFromSecret(legacySecret);
+
+  beforeAll(async () => {
+    api = await startApiTestApp();
+    target = await createTestDatabase();
+    // A key as the code before ApiKeyIssued v2 wrote it, after this change's migration: the hash in its
+    // v1 event, the projection row without it, the hash copied to api_key_secrets.
+    const issuedAt = '2023-06-01T00:00:00.000Z';
+    await api.store.append(
+      `api-key-${legacy.keyId}`,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'ApiKeyIssued',
+          schemaVersion: 1,
+          data: { keyId: legacy.keyId, name: 'legacy reader', role: 'reader', prefix: legacy.prefix, secretHash: legacy.secretHash, recordedAt: issuedAt, recordedBy: 'cli:ops' },
+          metadata: { actor: { id: 'cli:ops', name: 'ops' } },
+        },
+      ],
+      { expectedVersion: 'no_stream' },
+    );
+    await api.db.pool.query(`INSERT INTO api_keys (key_id, version, name, role, prefix, created_at, created_by) VALUES ($1, 1, 'legacy reader', 'reader', $2, $3, 'cli:ops')`, [
+      legacy.keyId,
+      legacy.prefix,
+      issuedAt,
+    ]);
+    await api.db.pool.query('INSERT INTO api_key_secrets (key_id, secret_hash) VALUES ($1, $2)', [legacy.keyId, legacy.secretHash]);
+    const source = await registerSource(api, { name: 'Hash-free outlet', reliability: 'B' });
+    await openClaim(api, openClaimBody(source));
+    await api.as('admin').post('/admin/api-keys').send({ name: 'new partner', role: 'feed' }).expect(201);
+    await waitUntilLogReadable(api.db.pool);
+  });
+  afterAll(async () => {
+    await target.drop();
+    await api.close();
+  });
+
+  const everyKeyHash = async () => [
+    legacy.secretHash,
+    ...Object.values(TEST_KEY_SECRETS).map(({ secret }) => hashApiKeySecret(secret)),
+    ...(await api.db.pool.query<{ secret_hash: string }>('SELECT secret_hash FROM api_key_secrets')).rows.map((row) => row.secret_hash),
+  ];
+  const expectNoKeyHash = async (exported: string) => {
+    const hashes = await everyKeyHash();
+    expect(hashes.length).toBeGreaterThanOrEqual(Object.keys(TEST_KEY_SECRETS).length + 2);
+    expect(hashes.filter((hash) => exported.includes(hash))).toEqual([]);
+    expect(exported).not.toContain('secretHash');
+  };
+  const httpExport = async () =>
+    (
+      await api
+        .as('auditor')
+        .get('/audit/export')
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200)
+    ).body as string;
+
+  it('GET /audit/export holds no secret hash of any key, names the key stream it left out, and imports and verifies', async () => {
+    const exported = await httpExport();
+    await expectNoKeyHash(exported);
+    const lines = exported.trim().split('\n');
+    expect(JSON.parse(lines[0]).excludedStreams).toEqual([`api-key-${legacy.keyId}`]);
+    const newKeyStreams = lines.slice(1, -1).map((line) => JSON.parse(line)).filter((event) => event.type === 'ApiKeyIssued');
+    expect(newKeyStreams.map((event) => event.schemaVersion)).toEqual(newKeyStreams.map(() => 2));
+    expect(newKeyStreams.length).toBe(Object.keys(TEST_KEY_SECRETS).length + 1);
+
+    const imported = await importLog(target.pool, () => (async function* () {
+      yield* lines;
+    })(), { checkPayload: (event) => problemWithStoredEvent(event.streamId, event) });
+    expect(imported.verification).toMatchObject({ intact: true, events: lines.length - 2 });
+  });
+
+  it('npm run cli -- export holds no secret hash of any key', async () => {
+    const { code, stdout } = await runCli(api.db.url, 'export');
+    expect(code).toBe(0);
+    await expectNoKeyHash(stdout);
+    expect(JSON.parse(stdout.split('\n')[0]).excludedStreams).toEqual([`api-key-${legacy.keyId}`]);
+  });
+
+  it('every key, old or new, still authenticates after a restart (no cache), its hash read from api_key_secrets', async () => {
+    const restarted = new ApiKeyAuthenticator(new ApiKeyRegistry(api.appPool, api.store));
+    const now = new Date('2024-03-01T10:00:00.000Z');
+    expect(await restarted.authenticate(legacySecret, now)).toEqual({ ok: true, key: { id: legacy.keyId, name: 'legacy reader', role: 'reader' } });
+    expect(await restarted.authenticate(TEST_KEY_SECRETS.editor.secret, now)).toMatchObject({ ok: true, key: { role: 'editor' } });
+    expect(await restarted.authenticate(`${legacySecret.slice(0, -1)}M`, now)).toEqual({ ok: false, reason: 'unknown' });
+    await api.anonymous().get('/claims').set('Authorization', `Bearer ${legacySecret}`).expect(200);
+  });
+
+  it('issuing the same key id again with another secret is refused, and changes nothing', async () => {
+    const registry = new ApiKeyRegistry(api.appPool, api.store);
+    const other = apiKeyFromSecret(`${legacySecret.slice(0, -1)}M`);
+    await expect(
+      registry.issue({ name: 'legacy reader', role: 'reader' }, { now: new Date(), metadata: { actor: { id: 'test' } } }, { ...other, keyId: legacy.keyId, prefix: legacy.prefix }),
+    ).rejects.toMatchObject({ code: 'API_KEY_ALREADY_ISSUED' });
+    const { rows } = await api.db.pool.query('SELECT secret_hash FROM api_key_secrets WHERE key_id = $1', [legacy.keyId]);
+    expect(rows).toEqual([{ secret_hash: legacy.secretHash }]);
   });
 });

@@ -63,7 +63,7 @@ describe('the HTTP edge', () => {
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', instance: '/notes', field: expect.any(String) });
-    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['(body)', 'tags[1]', 'text']);
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['extra', 'tags[1]', 'text']);
     expect(response.body.requestId).toBe(response.headers['x-request-id']);
     expect(await eventCount()).toBe(before);
   });
@@ -162,7 +162,8 @@ describe('the HTTP edge', () => {
       properties: { text: { type: 'string', minLength: 1, maxLength: 50 } },
       additionalProperties: false,
     });
-    expect(operation.responses['400'].content['application/problem+json']).toBeDefined();
+    expect(operation.responses['400'].content).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } });
+    expect(document.body.components.schemas.ProblemDetails.properties).toMatchObject({ code: { type: 'string' }, status: { type: 'integer' }, field: { type: 'string' } });
 
     const docs = await http().get('/docs');
     expect(docs.status).toBe(200);

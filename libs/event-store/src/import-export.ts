@@ -4,7 +4,8 @@ import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition, parseLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
-import { readableHead, verifyLog, type VerifyLogResult } from './verify-log';
+import { readableHead } from './log-reader';
+import { verifyLog, type VerifyLogResult } from './verify-log';
 
 /**
  * NDJSON export format, version 1. Line 1 is the header, then one line per event in log order, then the
@@ -28,6 +29,8 @@ export interface ExportHeader {
   upTo: string;
   /** The streams exported, or null for the whole log. */
   streams: string[] | null;
+  /** Streams left out (`excludeStreamIds`); absent when none were. */
+  excludedStreams?: string[];
 }
 
 export interface ExportedEvent {
@@ -46,6 +49,11 @@ export interface ExportedEvent {
 export interface ExportOptions {
   /** Only these streams (whole streams); the whole log when omitted. */
   streamIds?: readonly string[];
+  /**
+   * Streams left out whole, even when `streamIds` names them: for events that must not leave the system.
+   * Per-stream hash chains keep the rest verifiable; the header lists what was left out.
+   */
+  excludeStreamIds?: readonly string[];
   /** Export up to this position (default: the readable head when the export starts). */
   upTo?: LogPosition;
   batchSize?: number;
@@ -72,8 +80,15 @@ const LINE_SQL = `json_build_object(
 export async function* exportLog(db: Queryable, options: ExportOptions = {}): AsyncGenerator<string> {
   const upTo = options.upTo ?? (await readableHead(db));
   const batchSize = options.batchSize ?? 5000;
-  const streamIds = options.streamIds ? [...new Set(options.streamIds)].sort() : null;
-  const header: ExportHeader = { kind: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, upTo: formatLogPosition(upTo), streams: streamIds };
+  const excluded = options.excludeStreamIds?.length ? [...new Set(options.excludeStreamIds)].sort() : null;
+  const streamIds = options.streamIds ? [...new Set(options.streamIds)].filter((id) => !excluded?.includes(id)).sort() : null;
+  const header: ExportHeader = {
+    kind: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    upTo: formatLogPosition(upTo),
+    streams: streamIds,
+    ...(excluded ? { excludedStreams: excluded } : {}),
+  };
   yield JSON.stringify(header);
   let after = { transactionId: '0', globalPosition: 0 };
   let events = 0;
@@ -85,8 +100,9 @@ export async function* exportLog(db: Queryable, options: ExportOptions = {}): As
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
           AND (transaction_id, global_position) <= ($3::text::xid8, $4::bigint)
           ${streamIds ? 'AND stream_id = ANY($6::text[])' : ''}
+          ${excluded ? `AND stream_id <> ALL($${streamIds ? 7 : 6}::text[])` : ''}
         ORDER BY events.transaction_id, events.global_position LIMIT $5`,
-      [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, batchSize, ...(streamIds ? [streamIds] : [])],
+      [after.transactionId, after.globalPosition, upTo.transactionId, upTo.globalPosition, batchSize, ...(streamIds ? [streamIds] : []), ...(excluded ? [excluded] : [])],
     );
     for (const row of rows) {
       events += 1;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   AuditVerifyResponse,
   CheckpointRefParams,
   CheckpointVerifyResponse,
+  CreateCheckpointRequest,
   ClaimHistoryResponse,
   ClaimIdParams,
   LogCheckpointListResponse,
@@ -111,10 +112,11 @@ export class AuditController {
   @ApiOperation({
     summary: 'Record a checkpoint of the log now: a Merkle root over every stream head, to keep outside the system',
     tags,
+    body: CreateCheckpointRequest,
     responses: { 201: LogCheckpointSchema },
   })
   @RequirePermission('audit:verify')
-  async createCheckpoint(): Promise<LogCheckpointResponse> {
+  async createCheckpoint(@Body(new ZodValidationPipe(CreateCheckpointRequest)) _body: CreateCheckpointRequest): Promise<LogCheckpointResponse> {
     return toCheckpointResponse((await this.audit.createCheckpoint()).checkpoint);
   }
 

@@ -10,12 +10,14 @@ import {
   PgEventStore,
   verifyCheckpoint,
   verifyLog,
+  type ExportOptions,
   type LogCheckpoint,
   type VerifyLogResult,
 } from '@claims/event-store';
 import { claimStreamId, sourceIdsOfClaimEvents, sourceStreamId } from '@claims/projections';
 import type { AuditVerifyResponse, LogCheckpointResponse } from '@claims/contracts';
 import { ClaimNotFound } from '@claims/domain';
+import { ApiKeyRegistry } from '../auth/api-key.registry';
 import { HttpProblem } from '../http/problem';
 
 export const toVerifyResponse = (result: VerifyLogResult): AuditVerifyResponse => {
@@ -34,6 +36,16 @@ export const toVerifyResponse = (result: VerifyLogResult): AuditVerifyResponse =
   };
 };
 
+/**
+ * The log as it may leave the system: every stream asked for but the API key streams whose `ApiKeyIssued`
+ * still carries the secret's hash (keys issued before the hash moved to `api_key_secrets`). Those are left
+ * out whole, so everything exported still verifies and imports; the header names them. Used by
+ * `GET /audit/export` and `npm run cli -- export`.
+ */
+export async function* exportableLog(pool: Pool, keys: ApiKeyRegistry, options: ExportOptions = {}): AsyncGenerator<string> {
+  yield* exportLog(pool, { ...options, excludeStreamIds: await keys.streamsHoldingSecretHashes() });
+}
+
 export const toCheckpointResponse = (checkpoint: LogCheckpoint): LogCheckpointResponse => ({ ...checkpoint, position: formatLogPosition(checkpoint.position) });
 
 /** Verification, checkpoints and exports of the log, for auditors. */
@@ -42,6 +54,7 @@ export class AuditService {
   constructor(
     private readonly pool: Pool,
     private readonly store: PgEventStore,
+    private readonly keys: ApiKeyRegistry,
   ) {}
 
   verify(streamId?: string): Promise<VerifyLogResult> {
@@ -75,7 +88,8 @@ export class AuditService {
     return [claimStreamId(claimId), ...sourceIdsOfClaimEvents(claimEvents).map(sourceStreamId)];
   }
 
-  exportLines(streamIds?: string[]): AsyncGenerator<string> {
-    return exportLog(this.pool, streamIds ? { streamIds } : {});
+  /** The export's NDJSON lines, without the key streams that still hold a secret's hash (see `exportableLog`). */
+  async *exportLines(streamIds?: string[]): AsyncGenerator<string> {
+    yield* exportableLog(this.pool, this.keys, streamIds ? { streamIds } : {});
   }
 }

@@ -4,14 +4,15 @@ import type { IssuedApiKey } from '@claims/domain';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
-/** A row of `api_keys`, the inline projection of the key streams. */
+/** A row of `api_keys`, the inline projection of the key streams, with the key's hash from `api_key_secrets`. */
 export interface ApiKeyRecord {
   keyId: string;
   version: number;
   name: string;
   role: ApiKeyRole;
   prefix: string;
-  secretHash: string;
+  /** Null for a key whose hash this database does not hold (one imported from another system's log). */
+  secretHash: string | null;
   createdAt: Date;
   createdBy: string;
   expiresAt: Date | null;
@@ -25,7 +26,7 @@ interface ApiKeyRow {
   name: string;
   role: ApiKeyRole;
   prefix: string;
-  secret_hash: string;
+  secret_hash: string | null;
   created_at: Date;
   created_by: string;
   expires_at: Date | null;
@@ -33,7 +34,8 @@ interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-const COLUMNS = 'key_id, version, name, role, prefix, secret_hash, created_at, created_by, expires_at, revoked_at, last_used_at';
+const COLUMNS = 'k.key_id, k.version, k.name, k.role, k.prefix, s.secret_hash, k.created_at, k.created_by, k.expires_at, k.revoked_at, k.last_used_at';
+const FROM = 'api_keys k LEFT JOIN api_key_secrets s ON s.key_id = k.key_id';
 
 const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
   keyId: row.key_id,
@@ -51,24 +53,37 @@ const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({
 
 /** Writes the key's row as its stream now stands; `last_used_at` is left alone. */
 export const projectApiKey = async (client: Queryable, state: IssuedApiKey, version: number): Promise<ApiKeyRecord> => {
-  const { rows } = await client.query<ApiKeyRow>(
-    `INSERT INTO api_keys (key_id, version, name, role, prefix, secret_hash, created_at, created_by, expires_at, revoked_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  await client.query(
+    `INSERT INTO api_keys (key_id, version, name, role, prefix, created_at, created_by, expires_at, revoked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (key_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, role = EXCLUDED.role, prefix = EXCLUDED.prefix,
-       secret_hash = EXCLUDED.secret_hash, expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at
-     RETURNING ${COLUMNS}`,
-    [state.keyId, version, state.name, state.role, state.prefix, state.secretHash, state.createdAt, state.createdBy, state.expiresAt ?? null, state.revokedAt ?? null],
+       expires_at = EXCLUDED.expires_at, revoked_at = EXCLUDED.revoked_at`,
+    [state.keyId, version, state.name, state.role, state.prefix, state.createdAt, state.createdBy, state.expiresAt ?? null, state.revokedAt ?? null],
   );
-  return toRecord(rows[0]);
+  return (await findApiKey(client, state.keyId))!;
+};
+
+/**
+ * Records the hash of a new key's secret, in the transaction that issues the key. False when the key
+ * already has a different one: the same key id cannot be issued twice with two secrets.
+ */
+export const storeApiKeySecretHash = async (client: Queryable, keyId: string, secretHash: string): Promise<boolean> => {
+  const { rows } = await client.query<{ secret_hash: string }>(
+    `INSERT INTO api_key_secrets (key_id, secret_hash) VALUES ($1, $2)
+     ON CONFLICT (key_id) DO UPDATE SET secret_hash = api_key_secrets.secret_hash
+     RETURNING secret_hash`,
+    [keyId, secretHash],
+  );
+  return rows[0].secret_hash === secretHash;
 };
 
 export const findApiKey = async (client: Queryable, keyId: string): Promise<ApiKeyRecord | undefined> => {
-  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_id = $1`, [keyId]);
+  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE k.key_id = $1`, [keyId]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 };
 
 export const listApiKeys = async (client: Queryable): Promise<ApiKeyRecord[]> => {
-  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, key_id`);
+  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM ${FROM} ORDER BY k.created_at, k.key_id`);
   return rows.map(toRecord);
 };
 

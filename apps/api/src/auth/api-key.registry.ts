@@ -1,12 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
-import { readApiKeyEvent, type ApiKeyRole } from '@claims/contracts';
-import { apiKeyDecider, ApiKeyNotFound, type ApiKeyCommand } from '@claims/domain';
+import { API_KEY_EVENT_SCHEMA_VERSIONS, apiKeyStreamId, holdsApiKeySecretHash, readApiKeyEvent, type ApiKeyEventType, type ApiKeyRole } from '@claims/contracts';
+import { apiKeyDecider, ApiKeyAlreadyIssued, ApiKeyNotFound, type ApiKeyCommand } from '@claims/domain';
 import { type EventMetadata, handleCommand, type PgEventStore } from '@claims/event-store';
 import { inTransaction } from '@claims/projections';
 import { generateApiKey, type GeneratedApiKey } from './api-key-secret';
-import { findApiKey, listApiKeys, projectApiKey, type ApiKeyRecord } from './api-key.projection';
+import { findApiKey, listApiKeys, projectApiKey, storeApiKeySecretHash, type ApiKeyRecord } from './api-key.projection';
 
-export const apiKeyStreamId = (keyId: string): string => `api-key-${keyId}`;
+// Each key command decides events of one type, written at that type's current schema version.
+const EVENT_OF_COMMAND = { IssueApiKey: 'ApiKeyIssued', RevokeApiKey: 'ApiKeyRevoked', ChangeApiKeyExpiry: 'ApiKeyExpiryChanged' } as const satisfies Record<
+  ApiKeyCommand['type'],
+  ApiKeyEventType
+>;
 
 /** Who changes keys and when: the admin key of a request, the command line, or the first start. */
 export interface KeyChangeContext {
@@ -26,7 +30,8 @@ export interface IssueApiKeyInput {
 /**
  * API keys as an event-sourced aggregate: every change runs the key decider through `handleCommand` and
  * updates the `api_keys` row in the same transaction. The API, the command line and the first start all
- * write keys through here.
+ * write keys through here. The hash of a key's secret goes to `api_key_secrets`, in the transaction that
+ * issues the key, never into the log: the log is exported, and it cannot forget.
  */
 export class ApiKeyRegistry {
   constructor(
@@ -37,11 +42,19 @@ export class ApiKeyRegistry {
   /** Issues a key; the secret in the answer exists nowhere else. `generated` is for tests that need a known key. */
   async issue(input: IssueApiKeyInput, context: KeyChangeContext, generated: GeneratedApiKey = generateApiKey()): Promise<{ record: ApiKeyRecord; secret: string }> {
     const { keyId, secretHash, prefix, secret } = generated;
-    const record = await this.write(keyId, context, {
-      type: 'IssueApiKey',
-      data: { keyId, name: input.name, role: input.role, prefix, secretHash, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) },
-      metadata: { now: context.now.toISOString(), actor: context.metadata.actor.id },
-    });
+    const record = await this.write(
+      keyId,
+      context,
+      {
+        type: 'IssueApiKey',
+        data: { keyId, name: input.name, role: input.role, prefix, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) },
+        metadata: { now: context.now.toISOString(), actor: context.metadata.actor.id },
+      },
+      async (client) => {
+        // An identical retry stores nothing new; the same id with another secret is another key.
+        if (!(await storeApiKeySecretHash(client, keyId, secretHash))) throw new ApiKeyAlreadyIssued(keyId);
+      },
+    );
     return { record, secret };
   }
 
@@ -69,19 +82,35 @@ export class ApiKeyRegistry {
     return listApiKeys(this.pool);
   }
 
+  /**
+   * The key streams whose `ApiKeyIssued` still holds the secret's hash (v1, before the hash left the log):
+   * exports leave them out. The log cannot be rewritten, and an export that redacted them would no longer
+   * verify.
+   */
+  async streamsHoldingSecretHashes(): Promise<string[]> {
+    const streams: string[] = [];
+    for (const { keyId } of await this.list()) {
+      const [issued] = await this.store.readStream(apiKeyStreamId(keyId), { toVersion: 1 });
+      if (issued && holdsApiKeySecretHash(issued)) streams.push(apiKeyStreamId(keyId));
+    }
+    return streams;
+  }
+
   /** Operational bookkeeping, not history: no event. */
   async touch(keyId: string, at: Date): Promise<void> {
     await this.pool.query('UPDATE api_keys SET last_used_at = $2 WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < $2)', [keyId, at]);
   }
 
-  private async write(keyId: string, context: KeyChangeContext, command: ApiKeyCommand): Promise<ApiKeyRecord> {
+  private async write(keyId: string, context: KeyChangeContext, command: ApiKeyCommand, alongside?: (client: PoolClient) => Promise<void>): Promise<ApiKeyRecord> {
     const run = async (client: PoolClient) => {
       const result = await handleCommand(this.store, apiKeyStreamId(keyId), apiKeyDecider, command, {
         client,
         readEvent: readApiKeyEvent,
         metadata: context.metadata,
+        schemaVersion: API_KEY_EVENT_SCHEMA_VERSIONS[EVENT_OF_COMMAND[command.type]],
       });
       if (result.newState.status === 'none') throw new ApiKeyNotFound(keyId);
+      await alongside?.(client);
       if (!result.appended) {
         const unchanged = await findApiKey(client, keyId);
         if (unchanged) return unchanged;

@@ -1,8 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { exportLog, PgEventStore } from '@claims/event-store';
+import { PgEventStore } from '@claims/event-store';
 import { createProgress } from '@claims/platform';
 import { claimStreamId, sourceIdsOfClaimEvents, sourceStreamId } from '@claims/projections';
+import { exportableLog } from '../audit/audit.service';
+import { ApiKeyRegistry } from '../auth/api-key.registry';
 import type { CliCommand } from './cli-command';
 import { CliUsageError, parseCliArgs } from './cli-options';
 
@@ -16,15 +18,15 @@ export const exportCommand: CliCommand = {
     const { values } = parseCliArgs(args, USAGE, { claim: { type: 'string' }, stream: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } });
     const { pool } = await context.database();
     let streamIds: string[] | undefined = values.stream;
+    const store = new PgEventStore({ pool });
     if (values.claim) {
-      const store = new PgEventStore({ pool });
       const claimEvents = await store.readStream(claimStreamId(values.claim));
       if (claimEvents.length === 0) throw new CliUsageError(`claim ${values.claim} does not exist`, 1);
       streamIds = [...(streamIds ?? []), claimStreamId(values.claim), ...sourceIdsOfClaimEvents(claimEvents).map(sourceStreamId)];
     }
     const output = values.output ? createWriteStream(values.output) : process.stdout;
     const progress = createProgress({ label: 'export' });
-    for await (const line of exportLog(pool, { ...(streamIds ? { streamIds } : {}), onProgress: (n) => progress.add(n) })) {
+    for await (const line of exportableLog(pool, new ApiKeyRegistry(pool, store), { ...(streamIds ? { streamIds } : {}), onProgress: (n) => progress.add(n) })) {
       if (!output.write(`${line}\n`)) await once(output, 'drain');
     }
     progress.done();

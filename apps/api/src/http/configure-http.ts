@@ -7,6 +7,7 @@ import { accessLog } from './access-log';
 import { Clock } from './clock';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { inputHygiene } from './input-hygiene';
+import { jsonBodiesOnly } from './json-bodies-only';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestContextMiddleware } from './request-context';
@@ -37,6 +38,7 @@ export const configureHttp = (app: INestApplication, accessLogger?: Logger): voi
   app.use(securityHeaders);
   app.use(requestContextMiddleware(app.get(Clock)));
   if (accessLogger) app.use(accessLog(accessLogger));
+  app.use(jsonBodiesOnly);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(inputHygiene);
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));

@@ -29,11 +29,25 @@ export const findUnsafeInput = (root: unknown): { path: PropertyKey[]; problem: 
   return undefined;
 };
 
+// The router would fail on such a path parameter later, with an error that names no field.
+const decodesAsUtf8 = (path: string): boolean => {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Express middleware, after the JSON parser: refuses bodies nested deeper than {@link MAX_JSON_DEPTH} and
- * strings (body or query) holding NUL or unpaired surrogates, before any handler, hash or query sees them.
+ * Express middleware, after the JSON parser: refuses a path that does not percent-decode to UTF-8, bodies
+ * nested deeper than {@link MAX_JSON_DEPTH} and strings (body or query) holding NUL or unpaired surrogates,
+ * before any handler, hash or query sees them.
  */
 export const inputHygiene = (request: Request, _response: Response, next: NextFunction) => {
+  if (!decodesAsUtf8(request.path)) {
+    return next(new HttpProblem(400, 'MALFORMED_PATH', 'The request is not valid', 'the path holds a percent-encoding that is not UTF-8', { field: 'path' }));
+  }
   const inBody = findUnsafeInput(request.body);
   const found = inBody ?? findUnsafeInput(request.query);
   if (!found) return next();

@@ -80,7 +80,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { problem: base(status, codeForStatus(status), messageOf(error)), headers: {} };
     }
     const bodyParserError = asBodyParserError(error);
-    if (bodyParserError) return { problem: { ...base(bodyParserError.status, bodyParserError.code, bodyParserError.message), field: '(body)' }, headers: {} };
+    if (bodyParserError) return { problem: { ...base(bodyParserError.status, bodyParserError.code, bodyParserError.message), field: bodyParserError.field ?? '(body)' }, headers: {} };
     return { problem: base(500, 'INTERNAL_ERROR', 'something went wrong on our side; the request id identifies it in the logs'), headers: {} };
   }
 }
@@ -105,12 +105,14 @@ const messageOf = (error: HttpException): string => {
 };
 
 /** body-parser's errors (malformed JSON, too large, wrong charset) carry `type` and `status`. */
-const asBodyParserError = (error: unknown): { status: number; code: string; message: string } | undefined => {
+const asBodyParserError = (error: unknown): { status: number; code: string; message: string; field?: string } | undefined => {
   if (!(error instanceof Error)) return undefined;
   const { type, status } = error as Error & { type?: string; status?: number };
   if (!type || !status) return undefined;
   if (type === 'entity.parse.failed') return { status: 400, code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' };
   if (type === 'entity.too.large') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' };
+  if (type === 'charset.unsupported') return { status: 415, code: 'UNSUPPORTED_CHARSET', message: 'request bodies must be JSON in UTF-8', field: 'header.content-type' };
+  if (type === 'encoding.unsupported') return { status: 415, code: 'UNSUPPORTED_CONTENT_ENCODING', message: 'the Content-Encoding of the body is not supported (identity, gzip, deflate, br)', field: 'header.content-encoding' };
   if (status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: 'the request body could not be read' };
   return undefined;
 };

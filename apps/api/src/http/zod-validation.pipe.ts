@@ -14,7 +14,12 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
     const parsed = this.schema.safeParse(value ?? (metadata.type === 'body' ? undefined : {}));
     if (parsed.success) return parsed.data;
     const prefix = metadata.type === 'query' ? 'query' : metadata.type === 'param' ? 'path' : undefined;
-    const errors = parsed.error.issues.map((issue) => ({ field: formatFieldPath(issue.path, prefix), message: issue.message }));
+    // An unknown field is named itself (`report.extra`), not the object that holds it.
+    const errors = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: formatFieldPath([...issue.path, key], prefix), message: 'unknown field' }))
+        : [{ field: formatFieldPath(issue.path, prefix), message: issue.message }],
+    );
     const summary = errors.map((error) => `${error.field}: ${error.message}`).join('; ');
     throw new HttpProblem(400, 'VALIDATION_FAILED', 'The request is not valid', summary, { field: errors[0]?.field, errors });
   }

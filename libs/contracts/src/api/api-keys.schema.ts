@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ApiKeyPrefix, ApiKeyRole } from '../events/api-key-events.schema';
 import { Reason, Timestamp } from '../events/primitives.schema';
+import { ResourceId } from './common.schema';
 
-export const ApiKeyIdParams = z.strictObject({ keyId: z.uuid() });
+export const ApiKeyIdParams = z.strictObject({ keyId: ResourceId });
 export type ApiKeyIdParams = z.infer<typeof ApiKeyIdParams>;
 
 /** A label people recognise the key by, e.g. "Amina (editor desk)"; it is recorded as the actor's name. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ClaimStatus, CredibilityRating, Icd203Band, PublishedStatus } from '../events/vocabulary.schema';
+import { Timestamp } from '../events/primitives.schema';
 import { ClaimResponse } from './claims.schema';
+import { ResourceId } from './common.schema';
 
 /** `<transactionId>-<globalPosition>`: a place in the event log. */
 export const LogPositionCursor = z.string().regex(/^\d{1,20}-\d{1,16}$/, 'a log position such as 812-40');
@@ -8,7 +10,7 @@ export const LogPositionCursor = z.string().regex(/^\d{1,20}-\d{1,16}$/, 'a log 
 /** `GET /claims/:claimId?asOf=…` or `?atVersion=…`: the claim as it stood then. */
 export const ClaimPointInTimeQuery = z
   .strictObject({
-    asOf: z.iso.datetime({ offset: true }).optional(),
+    asOf: Timestamp.optional(),
     atVersion: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .refine((query) => query.asOf === undefined || query.atVersion === undefined, { message: 'give asOf or atVersion, not both', path: ['atVersion'] });
@@ -126,5 +128,9 @@ export const CheckpointVerifyResponse = z.object({
   found: z.object({ position: LogPositionCursor, merkleRoot: z.string(), streams: z.number().int(), events: z.number().int() }),
 });
 
-export const AuditExportQuery = z.strictObject({ claim: z.uuid().optional() });
+/** `POST /audit/checkpoints` takes no input: `{}` or no body at all; any field is refused. */
+export const CreateCheckpointRequest = z.strictObject({}).optional();
+export type CreateCheckpointRequest = z.infer<typeof CreateCheckpointRequest>;
+
+export const AuditExportQuery = z.strictObject({ claim: ResourceId.optional() });
 export type AuditExportQuery = z.infer<typeof AuditExportQuery>;

@@ -6,7 +6,6 @@ import {
   ClaimLocation,
   ClaimQuantity,
   HttpUrl,
-  Identifier,
   MediaType,
   OccurrenceWindow,
   Reason,
@@ -25,9 +24,10 @@ import {
   Verdict,
 } from '../events/vocabulary.schema';
 import { ClaimAssessmentSchema } from './assessment.schema';
+import { ResourceId } from './common.schema';
 
-/** A report as a client submits it: the server assigns `reportId`. */
-export const ReportInput = ReportDetails.omit({ reportId: true });
+/** A report as a client submits it: the server assigns `reportId`; sources are named by their (server) ids. */
+export const ReportInput = ReportDetails.omit({ reportId: true }).extend({ sourceId: ResourceId, relaysSourceId: ResourceId.optional() });
 export type ReportInput = z.infer<typeof ReportInput>;
 
 export const OpenClaimRequest = z.strictObject({
@@ -58,7 +58,7 @@ export const AttachEvidenceRequest = z.strictObject({
   sha256: Sha256Hex,
   mediaType: MediaType,
   /** The report this archived copy backs, when it backs one. */
-  reportId: Identifier.optional(),
+  reportId: ResourceId.optional(),
 });
 export type AttachEvidenceRequest = z.infer<typeof AttachEvidenceRequest>;
 
@@ -68,7 +68,7 @@ export type IssueVerdictRequest = z.infer<typeof IssueVerdictRequest>;
 export const WithdrawVerdictRequest = z.strictObject({ reason: Reason });
 export type WithdrawVerdictRequest = z.infer<typeof WithdrawVerdictRequest>;
 
-export const MergeClaimRequest = z.strictObject({ intoClaimId: z.uuid(), reason: Reason });
+export const MergeClaimRequest = z.strictObject({ intoClaimId: ResourceId, reason: Reason });
 export type MergeClaimRequest = z.infer<typeof MergeClaimRequest>;
 
 export const AmendStatementRequest = z.strictObject({ statement: Statement, reason: Reason });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Ids the server generated; anything else cannot name a resource, so it is refused as a bad request. */
-export const ResourceId = z.uuid();
+/**
+ * Ids the server generated; anything else cannot name a resource, so it is refused as a bad request.
+ * UUIDs are case-insensitive (RFC 9562) but stored in lowercase: the id is lower-cased here, at the edge,
+ * so `A0EE…` in a path, a query or a body names the same resource as `a0ee…`.
+ */
+export const ResourceId = z.uuid().toLowerCase();
 
 export const ClaimIdParams = z.strictObject({ claimId: ResourceId });
 export type ClaimIdParams = z.infer<typeof ClaimIdParams>;

@@ -10,20 +10,21 @@ import { ActorId, Identifier, Name, Reason, Timestamp } from './primitives.schem
 export const ApiKeyRole = z.enum(['admin', 'editor', 'analyst', 'auditor', 'reader', 'feed']);
 export type ApiKeyRole = z.infer<typeof ApiKeyRole>;
 
-/** Lowercase hex SHA-256 of the whole secret key; the secret itself is never stored. */
-export const ApiKeySecretHash = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256 digest');
-
 /** The non-secret start of a key, shown in listings so people can tell their keys apart (`clk_1a2b3c4d`). */
 export const ApiKeyPrefix = z.string().regex(/^clk_[0-9a-f]{8}$/, 'clk_ and 8 hex digits');
 
 const recorded = { recordedAt: Timestamp, recordedBy: ActorId } as const;
 
+/**
+ * v2. The hash of the key's secret is not part of the event: the log is exported and can never forget,
+ * so the hash is kept beside it (`api_key_secrets`, written in the same transaction). v1 carried it as
+ * `secretHash`; reading a v1 event drops it.
+ */
 export const ApiKeyIssuedData = z.strictObject({
   keyId: Identifier,
   name: Name,
   role: ApiKeyRole,
   prefix: ApiKeyPrefix,
-  secretHash: ApiKeySecretHash,
   /** Absent: the key does not expire. */
   expiresAt: Timestamp.optional(),
   ...recorded,
@@ -56,8 +57,20 @@ export type ApiKeyExpiryChanged = z.infer<typeof ApiKeyExpiryChanged>;
 export type ApiKeyEvent = z.infer<typeof ApiKeyEvent>;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 
-/** No upcasters yet: every API key event is at v1. */
-export const apiKeyEventUpcasters: EventUpcasters<ApiKeyEventType> = {};
+/** The schema version each API key event is written at now. */
+export const API_KEY_EVENT_SCHEMA_VERSIONS: Readonly<Record<ApiKeyEventType, number>> = { ApiKeyIssued: 2, ApiKeyRevoked: 1, ApiKeyExpiryChanged: 1 };
+
+/** Whether stored event data holds a key's secret hash: an `ApiKeyIssued` v1 written before v2 existed. */
+export const holdsApiKeySecretHash = (stored: { type: string; data: unknown }): boolean =>
+  stored.type === 'ApiKeyIssued' && typeof stored.data === 'object' && stored.data !== null && 'secretHash' in stored.data;
+
+const withoutSecretHash = (data: unknown): unknown => {
+  if (typeof data !== 'object' || data === null) return data;
+  const { secretHash: _hash, ...rest } = data as Record<string, unknown>;
+  return rest;
+};
+
+export const apiKeyEventUpcasters: EventUpcasters<ApiKeyEventType> = { ApiKeyIssued: { 1: withoutSecretHash } };
 
 /** Validates (and upcasts) an API key event read back from the store. */
-export const readApiKeyEvent = createEventReader<ApiKeyEventType, ApiKeyEvent>(ApiKeyEvent, apiKeyEventUpcasters);
+export const readApiKeyEvent = createEventReader<ApiKeyEventType, ApiKeyEvent>(ApiKeyEvent, apiKeyEventUpcasters, API_KEY_EVENT_SCHEMA_VERSIONS);

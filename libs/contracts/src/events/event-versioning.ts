@@ -2,7 +2,10 @@ import { type z } from 'zod';
 import { ClaimEvent, type ClaimEventType } from './claim-events.schema';
 import { SourceEvent, type SourceEventType } from './source-events.schema';
 
-/** Schema version written with every new event (store metadata `schemaVersion`). All events are at v1. */
+/**
+ * Schema version written with every new event (store metadata `schemaVersion`), unless its type declares
+ * another (see `createEventReader`'s `currentVersions`).
+ */
 export const CURRENT_EVENT_SCHEMA_VERSION = 1;
 
 /** Turns the `data` of one stored version into the `data` of the next version. */
@@ -23,28 +26,32 @@ export class UnsupportedEventSchemaVersion extends Error {
   constructor(
     readonly eventType: string,
     readonly schemaVersion: number,
+    readonly currentVersion = CURRENT_EVENT_SCHEMA_VERSION,
   ) {
-    super(`No way to read ${eventType} schema v${schemaVersion} (current v${CURRENT_EVENT_SCHEMA_VERSION})`);
+    super(`No way to read ${eventType} schema v${schemaVersion} (current v${currentVersion})`);
     this.name = 'UnsupportedEventSchemaVersion';
   }
 }
 
 /**
- * Builds the reader that turns a stored event into a current, validated one: upcast step by step to
- * {@link CURRENT_EVENT_SCHEMA_VERSION}, then parse with the strict schema (throws `ZodError` on bad data).
+ * Builds the reader that turns a stored event into a current, validated one: upcast step by step to its
+ * type's current version (`currentVersions`, else {@link CURRENT_EVENT_SCHEMA_VERSION}), then parse with
+ * the strict schema (throws `ZodError` on bad data).
  */
 export const createEventReader =
   <Type extends string, Event extends { type: Type }>(
     schema: z.ZodType<Event>,
     upcasters: EventUpcasters<Type>,
+    currentVersions: Partial<Record<Type, number>> = {},
   ) =>
   (stored: StoredEvent): Event => {
+    const current = currentVersions[stored.type as Type] ?? CURRENT_EVENT_SCHEMA_VERSION;
     let version = stored.schemaVersion ?? 1;
     let data = stored.data;
-    if (version > CURRENT_EVENT_SCHEMA_VERSION) throw new UnsupportedEventSchemaVersion(stored.type, version);
-    while (version < CURRENT_EVENT_SCHEMA_VERSION) {
+    if (version > current) throw new UnsupportedEventSchemaVersion(stored.type, version, current);
+    while (version < current) {
       const upcast = upcasters[stored.type as Type]?.[version];
-      if (!upcast) throw new UnsupportedEventSchemaVersion(stored.type, version);
+      if (!upcast) throw new UnsupportedEventSchemaVersion(stored.type, version, current);
       data = upcast(data);
       version += 1;
     }

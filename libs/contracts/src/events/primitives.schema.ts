@@ -13,11 +13,28 @@ export const Identifier = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, ".", "_", ":" and "-" only');
 
-/** An instant with an explicit offset, e.g. `2020-06-05T14:00:00Z`. */
-export const Timestamp = z.iso.datetime({ offset: true });
+/**
+ * The years a date or instant may name. ISO 8601 admits year 0000, which PostgreSQL's `date` and
+ * `timestamptz` refuse; conflict reporting has no use for dates before 1900, and five-digit years are
+ * not ISO 8601's basic form. Bounding the written year here keeps every input the database would refuse
+ * a 400 naming the field, instead of an error from the database.
+ */
+export const EARLIEST_YEAR = 1900;
+export const LATEST_YEAR = 9999;
 
-/** A calendar date, `YYYY-MM-DD`. */
-export const CalendarDate = z.iso.date();
+// Both formats start with the four-digit year: the year as written, before any offset is applied.
+const yearInRange = (value: string): boolean => {
+  const year = Number(value.slice(0, 4));
+  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+};
+const YEAR_RANGE = { message: `the year must be between ${EARLIEST_YEAR} and ${LATEST_YEAR}` };
+
+/** An instant with an explicit offset, e.g. `2020-06-05T14:00:00Z`, in years {@link EARLIEST_YEAR}..{@link LATEST_YEAR}. */
+// `abort`: a value that is not a date at all gets one error, not a second one about its year.
+export const Timestamp = z.iso.datetime({ offset: true, abort: true }).refine(yearInRange, YEAR_RANGE);
+
+/** A calendar date, `YYYY-MM-DD`, in years {@link EARLIEST_YEAR}..{@link LATEST_YEAR}. */
+export const CalendarDate = z.iso.date({ abort: true }).refine(yearInRange, YEAR_RANGE);
 
 export const HttpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 

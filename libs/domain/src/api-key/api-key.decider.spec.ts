@@ -1,4 +1,4 @@
-import type { ApiKeyEvent } from '@claims/contracts';
+import { readApiKeyEvent, type ApiKeyEvent } from '@claims/contracts';
 import { deciderSpecification } from '../testing/decider-specification';
 import { foldEvents } from '../shared/decider';
 import { apiKeyDecider, isApiKeyUsable } from './api-key.decider';
@@ -9,11 +9,10 @@ const given = deciderSpecification(apiKeyDecider);
 const keyId = '0b6f7c1e-6a7d-4c5e-9f10-2a3b4c5d6e7f';
 const admin = { now: '2025-01-10T09:00:00Z', actor: 'key-admin' };
 const later = { now: '2025-02-10T09:00:00Z', actor: 'key-admin' };
-const secretHash = 'a'.repeat(64);
 
 const issue = {
   type: 'IssueApiKey' as const,
-  data: { keyId, name: 'Amina (editor desk)', role: 'editor' as const, prefix: 'clk_0b6f7c1e', secretHash, expiresAt: '2026-01-01T00:00:00Z' },
+  data: { keyId, name: 'Amina (editor desk)', role: 'editor' as const, prefix: 'clk_0b6f7c1e', expiresAt: '2026-01-01T00:00:00Z' },
   metadata: admin,
 };
 const issued: ApiKeyEvent = { type: 'ApiKeyIssued', data: { ...issue.data, recordedAt: admin.now, recordedBy: admin.actor } };
@@ -21,10 +20,15 @@ const revoked: ApiKeyEvent = { type: 'ApiKeyRevoked', data: { keyId, reason: 'la
 
 describe('API key decider', () => {
   describe('IssueApiKey', () => {
-    it('issues a key with its hash, never a secret', () => given([]).when(issue).then([issued]));
+    it('issues a key with its prefix, never a secret nor its hash', () => given([]).when(issue).then([issued]));
     it('treats an identical retry as a no-op', () => given([issued]).when(issue).thenNothingHappens());
-    it('refuses the same id with another hash', () =>
-      given([issued]).when({ ...issue, data: { ...issue.data, secretHash: 'b'.repeat(64) } }).thenThrows(ApiKeyAlreadyIssued, { kind: 'conflict' }));
+    it('refuses the same id with another name or role', () =>
+      given([issued]).when({ ...issue, data: { ...issue.data, role: 'admin' } }).thenThrows(ApiKeyAlreadyIssued, { kind: 'conflict' }));
+    it('folds a v1 ApiKeyIssued, read through its upcaster, to the same state as a v2 one', () => {
+      const v1 = readApiKeyEvent({ type: 'ApiKeyIssued', schemaVersion: 1, data: { ...issued.data, secretHash: 'a'.repeat(64) } });
+      expect(foldEvents(apiKeyDecider, [v1])).toEqual(foldEvents(apiKeyDecider, [issued]));
+      expect(JSON.stringify(v1)).not.toContain('secretHash');
+    });
     it('refuses a key that would be born expired', () =>
       given([]).when({ ...issue, data: { ...issue.data, expiresAt: '2025-01-10T08:59:59Z' } }).thenThrows(ApiKeyExpiryInPast, { field: 'expiresAt' }));
   });

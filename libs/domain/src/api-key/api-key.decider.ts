@@ -9,7 +9,6 @@ export interface IssuedApiKey {
   name: string;
   role: ApiKeyRole;
   prefix: string;
-  secretHash: string;
   createdAt: string;
   createdBy: string;
   expiresAt?: string;
@@ -47,8 +46,8 @@ const isAfter = (instant: string, now: string): boolean => Date.parse(instant) >
 
 const issue = ({ data, metadata }: IssueApiKey, state: ApiKeyState): ApiKeyEvent[] => {
   if (state.status !== 'none') {
-    const same =
-      state.name === data.name && state.role === data.role && state.secretHash === data.secretHash && state.prefix === data.prefix && state.expiresAt === data.expiresAt;
+    // The secret's hash is not in the stream: the caller compares it (a retry carries the same one).
+    const same = state.name === data.name && state.role === data.role && state.prefix === data.prefix && state.expiresAt === data.expiresAt;
     if (same) return [];
     throw new ApiKeyAlreadyIssued(data.keyId);
   }
