@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { describeTransaction, oldestRunningTransaction, PgEventStore, type EventStoreLogger, type OldestRunningTransaction } from '@claims/event-store';
-import { createTestDatabase, runCli, type TestDatabase } from '@claims/testing';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { describeTransaction, oldestRunningTransaction, PgEventStore, type EventStoreLogger } from '@claims/event-store';
+import { createTestDatabase, runCli, waitUntil, type TestDatabase } from '@claims/testing';
 
 // A transaction left open stops every reader of the log at the events after it (they wait, never skip).
 // Operators need to find it: the store names it, subscriptions warn about it, and they resume once it ends.
@@ -24,17 +22,6 @@ describe('readers held back by a transaction left open', () => {
     await db.drop();
   });
 
-  /** The server-wide oldest transaction can briefly be another test file's: wait until it is ours. */
-  const waitForOurs = async (): Promise<OldestRunningTransaction> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const oldest = await oldestRunningTransaction(db.pool);
-      if (oldest?.transactionId === stuckXid) return oldest;
-      if (Date.now() > deadline) throw new Error(`the oldest running transaction stayed ${JSON.stringify(oldest)}, not ${stuckXid}`);
-      await sleep(50);
-    }
-  };
-
   it('names the oldest running transaction, warns from a held-back subscription, and delivers once it ends', async () => {
     const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
     const logger: EventStoreLogger = { info: () => undefined, error: () => undefined, warn: (fields, message) => warnings.push({ fields, message }) };
@@ -49,14 +36,14 @@ describe('readers held back by a transaction left open', () => {
       const eventId = randomUUID();
       await store.append(`claim-${randomUUID()}`, [{ eventId, type: 'ReportAdded', data: { n: 1 } }], { expectedVersion: 'no_stream' });
 
-      const oldest = await waitForOurs();
-      expect(oldest).toMatchObject({ pid: stuckPid, applicationName: 'held-back-test-session', state: 'idle in transaction', database: db.name });
-      expect(oldest.ageSeconds).toBeGreaterThanOrEqual(0);
-      expect(describeTransaction(oldest)).toContain(`pid ${stuckPid}`);
+      // Only this database's transactions count: other test files' cannot be the one named here.
+      const oldest = await oldestRunningTransaction(db.pool);
+      expect(oldest).toMatchObject({ transactionId: stuckXid, pid: stuckPid, applicationName: 'held-back-test-session', state: 'idle in transaction', database: db.name });
+      expect(oldest!.ageSeconds).toBeGreaterThanOrEqual(0);
+      expect(describeTransaction(oldest!)).toContain(`pid ${stuckPid}`);
 
       // Held back past the warning threshold: a warning that names the session, and the status says since when.
-      const deadline = Date.now() + 20_000;
-      while (!warnings.some((warning) => warning.message.includes('held-back-test-session')) && Date.now() < deadline) await sleep(50);
+      await waitUntil(() => warnings.some((warning) => warning.message.includes('held-back-test-session')), { timeoutMs: 20_000, what: 'the held-back warning' });
       const warning = warnings.find((entry) => entry.message.includes('held-back-test-session'));
       expect(warning?.message).toContain(`pid ${stuckPid}`);
       expect(warning?.fields).toMatchObject({ subscription: 'held-back', oldestTransaction: { transactionId: stuckXid, pid: stuckPid } });
@@ -69,9 +56,9 @@ describe('readers held back by a transaction left open', () => {
       expect(JSON.parse(status.stdout).oldestRunningTransaction).toMatchObject({ transactionId: stuckXid, pid: stuckPid, applicationName: 'held-back-test-session' });
 
       await stuck.query('ROLLBACK');
-      while (!seen.includes(eventId) && Date.now() < deadline) await sleep(20);
+      await waitUntil(() => seen.includes(eventId), { timeoutMs: 20_000, what: 'the held-back event' });
       expect(seen).toEqual([eventId]);
-      while (subscription.status().heldBackSince && Date.now() < deadline) await sleep(20);
+      await waitUntil(() => !subscription.status().heldBackSince, { what: 'heldBackSince to clear' });
       expect(subscription.status().heldBackSince).toBeUndefined();
     } finally {
       await stuck.query('ROLLBACK').catch(() => undefined);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PgEventStore, WrongExpectedVersion, type LogPosition, type Subscription, type SubscriptionHandler } from '@claims/event-store';
-import { createTestDatabase, waitUntilLogReadable, type TestDatabase, logEnd as logEndOf } from '@claims/testing';
+import { createTestDatabase, waitUntil, waitUntilLogReadable, type TestDatabase, logEnd as logEndOf } from '@claims/testing';
 
+// Stands for work a writer does while its transaction holds its id (not a synchronisation).
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The handler's effect: one row per event, in the order handled, written in the checkpoint's transaction. */
@@ -78,7 +79,7 @@ describe('subscriptions', () => {
     const writing = Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
 
     // Restart mid-run: a second process (its own pool and store) takes over from the stored checkpoint.
-    while ((await seenBy(name)).length < 300) await sleep(20);
+    await waitUntil(async () => (await seenBy(name)).length >= 300, { timeoutMs: 60_000, what: '300 events seen before the restart' });
     await subscription.stop();
     const restartedPool = new Pool({ connectionString: db.url, max: 4 });
     const restartedStore = new PgEventStore({ pool: restartedPool });
@@ -122,7 +123,7 @@ describe('subscriptions', () => {
     const subscription = store.subscribe(name, { from: start, batchSize: 10, maxBackoffMs: 200 }, flaky);
     try {
       // While it fails, the failure is visible and the checkpoint stays before the poisonous event.
-      while (subscription.status().failedAttempts < 2) await sleep(10);
+      await waitUntil(() => subscription.status().failedAttempts >= 2, { what: 'two failed attempts' });
       expect(subscription.status().lastError).toBe('projection table is locked');
       const { rows } = await db.pool.query('SELECT last_error, failed_attempts FROM subscription_checkpoints WHERE name = $1', [name]);
       expect(rows[0]).toMatchObject({ last_error: 'projection table is locked' });
@@ -164,7 +165,8 @@ describe('subscriptions', () => {
     const subscription = store.subscribe(name, { from: 'end', pollIntervalMs: 60_000 }, recordSeen);
     try {
       await subscription.waitForPosition(await logEnd());
-      await sleep(200); // let it go idle on the notification wait
+      // Idle on the notification wait, with 60 s to go before it would poll: only NOTIFY can wake it now.
+      await waitUntil(() => subscription.status().waitingSince);
       const { lastPosition } = await otherProcess.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'New', data: {} }]);
       await subscription.waitForPosition(lastPosition, 5_000);
     } finally {

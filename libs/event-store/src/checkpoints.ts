@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import canonicalize from 'canonicalize';
+import { withClient, withTransaction } from './checked-out-client';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
@@ -72,39 +73,34 @@ export class MerkleAccumulator {
  * Recomputes the digest of the log at `position` from the events table: each stream's last event at or
  * before it. Reads through a cursor, so memory stays flat however many streams there are.
  */
-export const computeLogDigest = async (pool: Pool, position: LogPosition, options: { batchSize?: number } = {}): Promise<LogDigest> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows: counted } = await client.query<{ count: string }>(
-      'SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)',
-      [position.transactionId, position.globalPosition],
-    );
-    await client.query(
-      `DECLARE log_heads NO SCROLL CURSOR FOR
-         SELECT stream_id, stream_version, hash FROM (
-           SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events
-            WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
-            ORDER BY stream_id, stream_version DESC) heads
-          ORDER BY convert_to(stream_id, 'UTF8')`,
-      [position.transactionId, position.globalPosition],
-    );
-    const merkle = new MerkleAccumulator();
-    const batch = options.batchSize ?? 10_000;
-    for (;;) {
-      const { rows } = await client.query<{ stream_id: string; stream_version: string; hash: Buffer }>(`FETCH ${batch} FROM log_heads`);
-      for (const row of rows) merkle.addLeaf(row.stream_id, Number(row.stream_version), row.hash);
-      if (rows.length < batch) break;
-    }
-    await client.query('COMMIT');
-    return { position, streams: merkle.leaves, events: Number(counted[0].count), merkleRoot: merkle.root().toString('hex') };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};
+export const computeLogDigest = (pool: Pool, position: LogPosition, options: { batchSize?: number } = {}): Promise<LogDigest> =>
+  withTransaction(
+    pool,
+    async (client) => {
+      const { rows: counted } = await client.query<{ count: string }>(
+        'SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)',
+        [position.transactionId, position.globalPosition],
+      );
+      await client.query(
+        `DECLARE log_heads NO SCROLL CURSOR FOR
+           SELECT stream_id, stream_version, hash FROM (
+             SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events
+              WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
+              ORDER BY stream_id, stream_version DESC) heads
+            ORDER BY convert_to(stream_id, 'UTF8')`,
+        [position.transactionId, position.globalPosition],
+      );
+      const merkle = new MerkleAccumulator();
+      const batch = options.batchSize ?? 10_000;
+      for (;;) {
+        const { rows } = await client.query<{ stream_id: string; stream_version: string; hash: Buffer }>(`FETCH ${batch} FROM log_heads`);
+        for (const row of rows) merkle.addLeaf(row.stream_id, Number(row.stream_version), row.hash);
+        if (rows.length < batch) break;
+      }
+      return { position, streams: merkle.leaves, events: Number(counted[0].count), merkleRoot: merkle.root().toString('hex') };
+    },
+    { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
+  );
 
 const ZERO_HASH = '00'.repeat(32);
 
@@ -183,40 +179,41 @@ const CHECKPOINT_LOCK = 'claim-ledger:log-checkpoints';
 export const createCheckpoint = async (
   pool: Pool,
   options: { onlyIfGrown?: boolean; now?: () => Date } = {},
-): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
-    const previous = await latestCheckpoint(client);
-    const head = await readableHead(client);
-    if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
-    const digest = await computeLogDigest(pool, head);
-    const unsigned = {
-      ...digest,
-      createdAt: (options.now?.() ?? new Date()).toISOString(),
-      previousHash: previous?.checkpointHash ?? ZERO_HASH,
-    };
-    const checkpointHash = checkpointHashOf(unsigned);
-    const { rows } = await client.query<CheckpointRow>(
-      `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
-       VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
-      [
-        head.transactionId,
-        head.globalPosition,
-        unsigned.createdAt,
-        digest.streams,
-        digest.events,
-        Buffer.from(digest.merkleRoot, 'hex'),
-        Buffer.from(unsigned.previousHash, 'hex'),
-        Buffer.from(checkpointHash, 'hex'),
-      ],
-    );
-    return { checkpoint: fromRow(rows[0]), created: true };
-  } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]).catch(() => undefined);
-    client.release();
-  }
-};
+): Promise<{ checkpoint: LogCheckpoint; created: boolean }> =>
+  withClient(pool, async (client, discard) => {
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
+      const previous = await latestCheckpoint(client);
+      const head = await readableHead(client);
+      if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
+      const digest = await computeLogDigest(pool, head);
+      const unsigned = {
+        ...digest,
+        createdAt: (options.now?.() ?? new Date()).toISOString(),
+        previousHash: previous?.checkpointHash ?? ZERO_HASH,
+      };
+      const checkpointHash = checkpointHashOf(unsigned);
+      // On the lock's own connection: if that connection was lost (and the lock with it), this fails too.
+      const { rows } = await client.query<CheckpointRow>(
+        `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
+         VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
+        [
+          head.transactionId,
+          head.globalPosition,
+          unsigned.createdAt,
+          digest.streams,
+          digest.events,
+          Buffer.from(digest.merkleRoot, 'hex'),
+          Buffer.from(unsigned.previousHash, 'hex'),
+          Buffer.from(checkpointHash, 'hex'),
+        ],
+      );
+      return { checkpoint: fromRow(rows[0]), created: true };
+    } finally {
+      // A connection that may still hold the session lock must not go back to the pool.
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]).catch((error: Error) => discard(error));
+    }
+  });
 
 export interface CheckpointVerification {
   /** The log at the checkpoint's position still has the digest the checkpoint recorded. */

@@ -3,11 +3,20 @@ import type { Queryable } from './event-store.types';
 /**
  * The log's watermark as an SQL expression (xid8): events of transactions below it are final, so a reader
  * may read them in `(transaction_id, global_position)` order and never find an earlier one later. Every
- * reader of the log uses this one expression.
+ * reader of the log (and of the feed outbox) uses this one expression. It is the oldest transaction still
+ * running that could write this database's log: marked log readers ({@link MARK_LOG_READER_SQL}) and
+ * transactions of other databases do not hold it back. See the `log_watermark()` migration.
  */
-export const LOG_WATERMARK_SQL = 'pg_snapshot_xmin(pg_current_snapshot())';
+export const LOG_WATERMARK_SQL = 'log_watermark()';
 
-/** The transaction that holds the log's readers back: the oldest one still running on the server. */
+/**
+ * Marks the transaction as a log reader: run it right after BEGIN. The log's watermark then passes the
+ * transaction while it runs, so other readers are not held back by it however long it takes; in exchange
+ * it may not write events (nor outbox rows): the database refuses them (SQLSTATE 25006).
+ */
+export const MARK_LOG_READER_SQL = 'SELECT mark_log_reader()';
+
+/** The transaction that holds the log's readers back: the oldest running one that could write the log. */
 export interface OldestRunningTransaction {
   /** Its transaction id: rows of it, and of every later transaction, are not readable until it ends. */
   transactionId: string;
@@ -21,26 +30,25 @@ export interface OldestRunningTransaction {
   state: string | null;
 }
 
-// The watermark is the oldest running transaction id on the whole server (any database): a snapshot's xmin.
-// With nothing running it is the next id to be assigned, hence the EXISTS. pg_stat_activity names its session
-// by its 32-bit xid; a prepared (two-phase) transaction has none, and pg_prepared_xacts names it instead.
-// Roles without pg_read_all_stats see other roles' sessions without their details: those come back null.
+// The transaction at the watermark, unless the watermark is the snapshot's xmax (nothing holds it back).
+// pg_stat_activity names a session by its 32-bit xid; a prepared (two-phase) transaction has no session,
+// and pg_prepared_xacts names it instead. Roles without pg_read_all_stats see other roles' sessions without
+// their details: those come back null.
 const OLDEST_RUNNING_SQL = `WITH watermark AS (
-    SELECT xmin AS xid, (xmin::text::bigint % 4294967296)::text AS xid32 FROM pg_snapshot_xmin(pg_current_snapshot()) AS xmin
-     WHERE EXISTS (SELECT 1 FROM pg_stat_activity x WHERE x.backend_xid IS NOT NULL AND x.pid <> pg_backend_pid())
-        OR EXISTS (SELECT 1 FROM pg_prepared_xacts))
+    SELECT w AS xid FROM ${LOG_WATERMARK_SQL} AS w WHERE w < pg_snapshot_xmax(pg_current_snapshot()))
   SELECT w.xid::text AS transaction_id, a.pid, extract(epoch FROM now() - coalesce(a.xact_start, p.prepared))::float8 AS age_seconds,
          coalesce(a.datname, p.database) AS database, a.application_name,
          CASE WHEN p.gid IS NOT NULL THEN 'prepared' ELSE a.state END AS state
     FROM watermark w
-    LEFT JOIN pg_stat_activity a ON a.backend_xid::text = w.xid32
-    LEFT JOIN pg_prepared_xacts p ON p.transaction::text = w.xid32
+    LEFT JOIN pg_stat_activity a ON a.backend_xid = xid(w.xid)
+    LEFT JOIN pg_prepared_xacts p ON p.transaction = xid(w.xid)
    LIMIT 1`;
 
 /**
- * The oldest transaction still running on the server, which the log's readers wait for (undefined when none
- * holds them back). A transaction left open for minutes (an idle session, a forgotten prepared transaction,
- * a long migration) stops every subscription and the feed at the last event before it: they wait, never skip.
+ * The transaction the log's readers wait for: the oldest one still running that could write this
+ * database's log (undefined when none holds them back; marked log readers and other databases' transactions
+ * never do). A transaction left open for minutes (an idle session, a forgotten prepared transaction, a long
+ * migration) stops every subscription and the feed at the last event before it: they wait, never skip.
  */
 export const oldestRunningTransaction = async (db: Queryable): Promise<OldestRunningTransaction | undefined> => {
   const { rows } = await db.query<{ transaction_id: string; pid: number | null; age_seconds: number | null; database: string | null; application_name: string | null; state: string | null }>(

@@ -1,8 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from './checked-out-client';
 import type { EventStoreLogger } from './event-store.logger';
 import type { LogPosition, ReadAllOptions, ReadAllResult, RecordedEvent } from './event-store.types';
 import { compareLogPositions, LOG_START } from './log-position';
-import { describeTransaction, oldestRunningTransaction } from './log-watermark';
+import { describeTransaction, MARK_LOG_READER_SQL, oldestRunningTransaction } from './log-watermark';
 import type { PgChannelListener } from './pg-channel-listener';
 
 /** What a subscription needs from its store (the store passes itself). */
@@ -15,7 +16,12 @@ export interface SubscribableLog {
 }
 
 export interface SubscriptionContext {
-  /** The transaction the checkpoint is saved in: write the handler's effects through it to apply them exactly once. */
+  /**
+   * The transaction the checkpoint is saved in: write the handler's effects through it to apply them
+   * exactly once. It is a marked log reader (see `MARK_LOG_READER_SQL`), so however long the batch takes,
+   * it never holds back other readers of the log; the price is that it cannot append events or write
+   * outbox rows (the database refuses them).
+   */
   client: PoolClient;
   subscription: string;
 }
@@ -46,6 +52,8 @@ export interface SubscriptionStatus {
   lastErrorAt?: Date;
   /** Since when events exist that it cannot read yet (an older transaction still runs); unset when it is not held back. */
   heldBackSince?: Date;
+  /** Since when it waits for the log to grow (a notification or its poll interval); unset while it reads or handles. */
+  waitingSince?: Date;
 }
 
 // While events exist beyond the watermark, a transaction that started earlier is still open: look again soon.
@@ -53,6 +61,28 @@ const HELD_BACK_POLL_MS = 20;
 const FIRST_BACKOFF_MS = 100;
 /** Held back this long (by default), a subscription names the transaction it waits for in a warning (again at this interval). */
 export const HELD_BACK_WARNING_MS = 30_000;
+
+/**
+ * The subscription's checkpoint row vanished while it ran (deleted by hand, or a reset gone wrong). The
+ * subscription stops instead of starting over from the log's start on its own, or recreating the row from
+ * its memory (another instance may be further along, and a deletion may be an operator's deliberate reset):
+ * `status()` shows it stopped with this error, and waiters are rejected. Subscribing again starts from the
+ * subscription's `from` option, as for a new one.
+ */
+export class SubscriptionCheckpointMissing extends Error {
+  readonly code = 'SUBSCRIPTION_CHECKPOINT_MISSING';
+  constructor(
+    readonly subscription: string,
+    /** The last position this instance committed. */
+    readonly position: LogPosition,
+  ) {
+    super(`subscription ${subscription}: its checkpoint row is gone (last committed here: ${position.transactionId}-${position.globalPosition}); stopped`);
+    this.name = 'SubscriptionCheckpointMissing';
+  }
+}
+
+// A batch's transaction is a marked log reader from its first statement on, in the round trip of BEGIN.
+const BATCH_TRANSACTION = { begin: `BEGIN; ${MARK_LOG_READER_SQL}` };
 
 /** A durable subscription to the global log. Created by `PgEventStore.subscribe`. */
 export class Subscription {
@@ -64,8 +94,11 @@ export class Subscription {
   private lastErrorAt?: Date;
   private heldBackSince?: Date;
   private heldBackWarnedAt = 0;
+  private waitingSince?: Date;
   private cancelWait?: () => void;
-  private readonly positionWaiters = new Set<{ target: LogPosition; resolve: () => void }>();
+  /** Set when the subscription stopped itself on an error it cannot retry. */
+  private stoppedBy?: Error;
+  private readonly positionWaiters = new Set<{ target: LogPosition; resolve: () => void; reject: (error: Error) => void }>();
 
   constructor(
     private readonly store: SubscribableLog,
@@ -91,18 +124,24 @@ export class Subscription {
       lastError: this.lastError,
       lastErrorAt: this.lastErrorAt,
       heldBackSince: this.heldBackSince,
+      waitingSince: this.waitingSince,
     };
   }
 
   /** Resolves once the subscription's committed checkpoint is at or past `target`. */
   waitForPosition(target: LogPosition, timeoutMs = 30_000): Promise<void> {
     if (compareLogPositions(this.position, target) >= 0) return Promise.resolve();
+    if (this.stoppedBy) return Promise.reject(this.stoppedBy);
     return new Promise((resolve, reject) => {
       const waiter = {
         target,
         resolve: () => {
           clearTimeout(timer);
           resolve();
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       };
       const timer = setTimeout(() => {
@@ -149,6 +188,10 @@ export class Subscription {
         this.failedAttempts = 0;
         currentBatchSize = batchSize;
       } catch (error) {
+        if (error instanceof SubscriptionCheckpointMissing) {
+          this.stopOn(error);
+          break;
+        }
         this.failedAttempts++;
         this.lastError = error instanceof Error ? error.message : String(error);
         this.lastErrorAt = new Date();
@@ -166,41 +209,27 @@ export class Subscription {
   }
 
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
-    const client = await this.store.pool.connect();
-    let released = false;
-    try {
-      await client.query('BEGIN');
+    this.position = await withTransaction(this.store.pool, async (client) => {
       // The row lock serialises instances of the same subscription; a moved checkpoint means another
       // instance handled these events already, so we take its position and read again.
       const { rows } = await client.query<{ transaction_id: string; global_position: string }>(
         'SELECT transaction_id::text AS transaction_id, global_position FROM subscription_checkpoints WHERE name = $1 FOR UPDATE',
         [this.name],
       );
-      const stored = rows[0] ? { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) } : LOG_START;
-      if (compareLogPositions(stored, this.position) !== 0) {
-        await client.query('ROLLBACK');
-        this.position = stored;
-        return;
-      }
+      if (!rows[0]) throw new SubscriptionCheckpointMissing(this.name, this.position);
+      const stored = { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
+      if (compareLogPositions(stored, this.position) !== 0) return stored;
       for (const event of events) await this.handler(event, { client, subscription: this.name });
       const last = events[events.length - 1];
-      await client.query(
+      const { rowCount } = await client.query(
         `UPDATE subscription_checkpoints SET transaction_id = $2::text::xid8, global_position = $3, updated_at = now(),
            last_error = NULL, failed_attempts = 0 WHERE name = $1`,
         [this.name, last.transactionId, last.globalPosition],
       );
-      await client.query('COMMIT');
-      this.position = { transactionId: last.transactionId, globalPosition: last.globalPosition };
-      this.settleWaiters();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        client.release(true);
-        released = true;
-      });
-      throw error;
-    } finally {
-      if (!released) client.release();
-    }
+      if (rowCount !== 1) throw new SubscriptionCheckpointMissing(this.name, this.position);
+      return { transactionId: last.transactionId, globalPosition: last.globalPosition };
+    }, BATCH_TRANSACTION);
+    this.settleWaiters();
   }
 
   private async loadCheckpoint(): Promise<LogPosition> {
@@ -236,6 +265,19 @@ export class Subscription {
     );
   }
 
+  private stopOn(error: Error): void {
+    this.running = false;
+    this.stoppedBy = error;
+    this.lastError = error.message;
+    this.lastErrorAt = new Date();
+    this.store.logger.error({ subscription: this.name, position: this.position, err: error.message }, 'subscription stopped');
+    for (const waiter of [...this.positionWaiters]) {
+      this.positionWaiters.delete(waiter);
+      waiter.reject(error);
+    }
+    this.onStopped();
+  }
+
   private async recordFailure(): Promise<void> {
     await this.store.pool.query(
       'UPDATE subscription_checkpoints SET last_error = $2, failed_attempts = $3, updated_at = now() WHERE name = $1',
@@ -257,7 +299,9 @@ export class Subscription {
     if (wakeOnAppend) {
       const cancelled = new AbortController();
       this.cancelWait = () => cancelled.abort();
+      this.waitingSince = new Date();
       await this.notifier.wait(ms, cancelled.signal);
+      this.waitingSince = undefined;
     } else {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);

@@ -1,5 +1,5 @@
 import type { StatusFeedEntryV1, ClaimStatusChangedV1 } from '@claims/contracts';
-import { formatLogPosition, LOG_START, type LogPosition, type Queryable } from '@claims/event-store';
+import { formatLogPosition, LOG_START, LOG_WATERMARK_SQL, type LogPosition, type Queryable } from '@claims/event-store';
 import { STATUS_CHANGED_TYPE, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC } from './feed.topics';
 import { toStatusChangedMessage, type ClaimAssessmentChange } from './status-change';
 
@@ -86,14 +86,15 @@ interface OutboxRow {
 const COLUMNS =
   'id, transaction_id::text AS transaction_id, message_id, topic, message_key, message_type, subject, payload, occurred_at, enqueued_at, published_at';
 
-// The same watermark as the event log: a row of a transaction older than the oldest running one can no longer appear.
+// The same watermark as the event log: a row of a transaction below it can no longer appear (the outbox,
+// like the log, refuses rows from marked log readers, which the watermark passes).
 const READ_SQL = `SELECT ${COLUMNS} FROM feed_outbox
   WHERE (transaction_id, id) > ($1::text::xid8, $2::bigint) AND topic = $3
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND transaction_id < ${LOG_WATERMARK_SQL}
   ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $4`;
 
 const PENDING_SQL = `SELECT ${COLUMNS} FROM feed_outbox
-  WHERE published_at IS NULL AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  WHERE published_at IS NULL AND transaction_id < ${LOG_WATERMARK_SQL}
   ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $1`;
 
 const toRecord = (row: OutboxRow): OutboxRecord => ({
@@ -197,7 +198,7 @@ export const outboxHead = async (db: Queryable, topic: string): Promise<LogPosit
   const { rows } = await db.query<{ transaction_id: string; id: string }>({
     name: 'feed_outbox_head',
     text: `SELECT transaction_id::text AS transaction_id, id FROM feed_outbox
-      WHERE topic = $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE topic = $1 AND transaction_id < ${LOG_WATERMARK_SQL}
       ORDER BY feed_outbox.transaction_id DESC, feed_outbox.id DESC LIMIT 1`,
     values: [topic],
   });

@@ -1,23 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@claims/event-store';
 
 /**
  * Runs `work` in one transaction on its own connection: committed when it resolves, rolled back when it
- * throws (the error propagates unchanged).
+ * throws (the error propagates unchanged). A connection whose backend is lost meanwhile fails the work and
+ * is destroyed; it never crashes the process (see `withTransaction` in the event store).
  */
-export const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};
+export const inTransaction = <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => withTransaction(pool, work);
 
 // Lock order, for every writer of the projections (API commands, a rebuild): the source catalogue lock
 // first, then claim locks in ascending id order. One order means no deadlock.
