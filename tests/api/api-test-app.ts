@@ -41,7 +41,7 @@ export const TEST_KEYS_ISSUED_AT = new Date('2024-01-01T00:00:00.000Z');
 /**
  * The API in-process, built as `main.ts` builds it (the pool switched to the application's database role),
  * against a fresh migrated database, with the clock under the test's control and one API key per role.
- * The rate limit is out of the way unless `auth.rateLimitPerMinute` says otherwise.
+ * The rate limits are out of the way unless `auth.rateLimitPerMinute` / `auth.failedAuthenticationsPerMinute` say otherwise.
  */
 export const startApiTestApp = async (options: { poolSize?: number; auth?: AuthOptions } = {}): Promise<ApiTestApp> => {
   const db = await createTestDatabase({ poolSize: 4 });
@@ -56,7 +56,7 @@ export const startApiTestApp = async (options: { poolSize?: number; auth?: AuthO
     ),
   ) as Record<ApiKeyRole, TestApiKey>;
   const database = { url: db.url, pool: appPool, description: `test database ${db.name}`, close: async () => undefined };
-  const app = await createApiApp(AppModule.create(database, store, {}, { rateLimitPerMinute: 1_000_000, ...options.auth }), { logger: false });
+  const app = await createApiApp(AppModule.create(database, store, {}, { rateLimitPerMinute: 1_000_000, failedAuthenticationsPerMinute: 1_000_000, ...options.auth }), { logger: false });
   await app.init();
   let now = new Date('2024-03-01T10:00:00.000Z');
   jest.spyOn(app.get(Clock), 'now').mockImplementation(() => new Date(now));

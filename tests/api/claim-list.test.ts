@@ -93,6 +93,9 @@ describe('listing claims', () => {
     expect(body.paths['/claims'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['statement', 'category', 'report']),
     );
-    expect(body.paths['/claims/{claimId}/reports'].post.responses['412']).toBeDefined();
+    expect(body.paths['/claims/{claimId}/reports'].post.responses['412']).toMatchObject({
+      description: expect.stringContaining('STALE_VERSION'),
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+    });
   });
 });

@@ -15,6 +15,10 @@ export class SseConnection {
   readonly comments: string[] = [];
   status = 0;
   headers: http.IncomingHttpHeaders = {};
+  /** Everything received, as text (a refused stream's problem+json body). */
+  body = '';
+  /** True once the server ended the response (or the connection broke). */
+  ended = false;
   private request?: http.ClientRequest;
   private buffer = '';
   private readonly waiters = new Set<() => void>();
@@ -28,6 +32,7 @@ export class SseConnection {
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => connection.feed(chunk));
         response.on('error', () => undefined);
+        response.on('close', () => connection.end());
         resolve(connection);
       });
       connection.request.on('error', reject);
@@ -52,12 +57,23 @@ export class SseConnection {
     }
   }
 
+  /** Waits until the server ends the stream. */
+  waitForEnd(timeoutMs = 30_000, what = 'the end of the stream'): Promise<void> {
+    return this.waitFor((connection) => connection.ended, timeoutMs, what);
+  }
+
   /** Drops the connection abruptly, as a client that goes away would. */
   close(): void {
     this.request?.destroy();
   }
 
+  private end(): void {
+    this.ended = true;
+    for (const wake of [...this.waiters]) wake();
+  }
+
   private feed(chunk: string): void {
+    this.body += chunk;
     this.buffer += chunk;
     let end: number;
     while ((end = this.buffer.indexOf('\n\n')) >= 0) {

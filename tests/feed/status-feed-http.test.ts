@@ -71,7 +71,8 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     await slow.query('BEGIN');
     await slow.query('SELECT pg_current_xact_id()');
     const writers = writeChanges(claimId, 6, 5);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The client goes away while those writers commit behind the open transaction.
+    await first.waitFor((connection) => connection.events.length >= 5, 30_000, 'the first five changes');
     first.close();
     received.push(...take(first, 0));
     const lastId = received.at(-1)!.id;
@@ -89,10 +90,11 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     const resumed = await SseConnection.open(`${base}/feeds/status-changes`, { ...auth, 'Last-Event-ID': lastId });
     try {
       await resumed.waitFor(() => received.length + resumed.events.length >= expected.length, 30_000, `${expected.length} events in all`);
-      // Anything extra (a duplicate) would arrive right behind: give it the time to.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The stream is in feed order: a duplicate of anything before it would arrive before this last change.
+      const [last] = await writeChanges(claimId, 1, 13);
+      await resumed.waitFor((connection) => connection.events.some((event) => JSON.parse(event.data).id === last), 30_000, 'the last change');
       received.push(...take(resumed, 0));
-      expect(received.map((event) => event.messageId)).toEqual(expected);
+      expect(received.map((event) => event.messageId)).toEqual([...expected, last]);
       const ids = received.map((event) => event.id);
       expect(new Set(ids).size).toBe(ids.length);
     } finally {
@@ -145,8 +147,11 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     const connection = await SseConnection.open(`${base}/feeds/status-changes?status=contested,disputed&claim=${claimId}`, auth);
     try {
       await connection.waitFor((c) => c.events.length >= 1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(connection.events.map((event) => JSON.parse(event.data).id)).toEqual([contested]);
+      // A later change that matches: anything the filters let through wrongly would have come before it.
+      await projection.step([[`${claimId}-other`, assessed('disputed', 4, 0.3, 'unlikely')]]);
+      const [disputed] = await projection.step([[claimId, assessed('disputed', 4, 0.3, 'unlikely')]]);
+      await connection.waitFor((c) => c.events.some((event) => JSON.parse(event.data).id === disputed), 30_000, 'the disputed change');
+      expect(connection.events.map((event) => JSON.parse(event.data).id)).toEqual([contested, disputed]);
     } finally {
       connection.close();
     }
@@ -181,6 +186,30 @@ describe('the HTTP status feed (no broker: relay off)', () => {
     expect(response.body).toMatchObject({ code: 'INVALID_CURSOR', field: 'header.last-event-id' });
     const page = await get('/feeds/status-changes/page?after=nope&limit=0');
     expect(page.status).toBe(400);
+  });
+
+  it('answers a position past the largest transaction id (2^64-1) or the largest safe global position with 400 INVALID_CURSOR, on the page and the stream, as after and as Last-Event-ID', async () => {
+    const tooLarge = ['18446744073709551616-1', '99999999999999999999-1', '1-9007199254740992'];
+    for (const cursor of tooLarge) {
+      const page = await get(`/feeds/status-changes/page?after=${cursor}`);
+      expect({ cursor, status: page.status, code: page.body.code, field: page.body.field }).toEqual({ cursor, status: 400, code: 'INVALID_CURSOR', field: 'query.after' });
+      expect(page.headers['content-type']).toMatch(/^application\/problem\+json/);
+      for (const [name, url, headers] of [
+        ['query.after', `${base}/feeds/status-changes?after=${cursor}`, auth],
+        ['header.last-event-id', `${base}/feeds/status-changes`, { ...auth, 'Last-Event-ID': cursor }],
+      ] as const) {
+        const stream = await SseConnection.open(url, headers);
+        try {
+          await stream.waitForEnd(5000);
+          expect({ cursor, name, status: stream.status, problem: JSON.parse(stream.body) }).toMatchObject({ cursor, name, status: 400, problem: { code: 'INVALID_CURSOR', field: name } });
+        } finally {
+          stream.close();
+        }
+      }
+    }
+    // The bounds themselves are positions: 2^64-1 and 2^53-1.
+    expect((await get('/feeds/status-changes/page?after=18446744073709551615-1')).status).toBe(200);
+    expect((await get('/feeds/status-changes/page?after=1-9007199254740991')).status).toBe(200);
   });
 
   it('needs a key with the feed:read permission', async () => {

@@ -25,7 +25,6 @@ const stateOf = (record: ApiKeyRecord): ApiKeyState => ({
   name: record.name,
   role: record.role,
   prefix: record.prefix,
-  secretHash: record.secretHash,
   createdAt: record.createdAt.toISOString(),
   createdBy: record.createdBy,
   ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
@@ -34,16 +33,21 @@ const stateOf = (record: ApiKeyRecord): ApiKeyState => ({
 /**
  * Checks a presented key against `api_keys`. Rows are cached for `cacheTtlMs` (default 5 s): a revocation
  * through this process's API takes effect at once (`forget`), one made elsewhere (command line, another
- * instance) within the TTL. Expiry is checked on every request, against the request's clock.
+ * instance) within the TTL. Expiry is checked on every request, against the request's clock. An unknown
+ * key id is remembered for the TTL too, in a map of its own, so a flood of made-up ids neither reaches the
+ * database twice nor evicts the keys in use.
  */
 export class ApiKeyAuthenticator {
   private readonly logger = new Logger('ApiKeyAuthenticator');
-  private readonly cache = new Map<string, { record: ApiKeyRecord | undefined; loadedAt: number }>();
+  private readonly cache = new Map<string, { record: ApiKeyRecord; loadedAt: number }>();
+  private readonly unknown = new Map<string, number>();
   private readonly touched = new Map<string, number>();
+  private readonly changeListeners = new Set<(keyId: string) => void>();
 
   constructor(
     private readonly registry: ApiKeyRegistry,
-    private readonly cacheTtlMs = 5_000,
+    /** How stale a cached key may be: the longest a change made elsewhere takes to apply here. */
+    readonly cacheTtlMs = 5_000,
   ) {}
 
   async authenticate(secret: string, now: Date): Promise<AuthenticationResult> {
@@ -52,23 +56,51 @@ export class ApiKeyAuthenticator {
     const record = await this.load(parsed.keyId);
     const matches = secretMatches(secret, record?.secretHash ?? DUMMY_HASH);
     if (!record || !matches) return { ok: false, reason: 'unknown' };
-    const state = stateOf(record);
-    if (!isApiKeyUsable(state, now.toISOString())) return { ok: false, reason: state.status === 'revoked' ? 'revoked' : 'expired' };
+    const refusal = refusalOf(record, now);
+    if (refusal) return { ok: false, reason: refusal };
     this.touch(record.keyId, now);
     return { ok: true, key: { id: record.keyId, name: record.name, role: record.role } };
   }
 
-  /** Drops a cached key, after this process changed it. */
+  /**
+   * Whether an authenticated key is still usable at `now` (not revoked, not expired), as seen through the
+   * cache: for work that outlives its request, such as an open stream.
+   */
+  async recheck(keyId: string, now: Date): Promise<{ ok: true } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' }> {
+    const record = await this.load(keyId);
+    const refusal = record ? refusalOf(record, now) : 'unknown';
+    return refusal ? { ok: false, reason: refusal } : { ok: true };
+  }
+
+  /** Drops a cached key, after this process changed it, and tells the listeners. */
   forget(keyId: string): void {
     this.cache.delete(keyId);
+    this.unknown.delete(keyId);
+    for (const listener of [...this.changeListeners]) listener(keyId);
+  }
+
+  /** Calls `listener` with the id of every key this process changes; returns the unsubscribe function. */
+  onKeyChanged(listener: (keyId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   private async load(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const now = performance.now();
     const cached = this.cache.get(keyId);
-    if (cached && performance.now() - cached.loadedAt < this.cacheTtlMs) return cached.record;
+    if (cached && now - cached.loadedAt < this.cacheTtlMs) return cached.record;
+    const unknownSince = this.unknown.get(keyId);
+    if (unknownSince !== undefined && now - unknownSince < this.cacheTtlMs) return undefined;
     const record = await this.registry.find(keyId);
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(keyId, { record, loadedAt: performance.now() });
+    if (record) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(keyId, { record, loadedAt: performance.now() });
+      this.unknown.delete(keyId);
+    } else {
+      if (this.unknown.size >= MAX_CACHED) this.unknown.clear();
+      this.unknown.set(keyId, performance.now());
+      this.cache.delete(keyId);
+    }
     return record;
   }
 
@@ -80,3 +112,9 @@ export class ApiKeyAuthenticator {
     this.registry.touch(keyId, now).catch((error: unknown) => this.logger.warn(`could not record the last use of key ${keyId}: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
+
+const refusalOf = (record: ApiKeyRecord, now: Date): 'expired' | 'revoked' | undefined => {
+  const state = stateOf(record);
+  if (isApiKeyUsable(state, now.toISOString())) return undefined;
+  return state.status === 'revoked' ? 'revoked' : 'expired';
+};

@@ -6,6 +6,7 @@ import { HttpProblem } from '../http/problem';
 import { KEY_IN_QUERY_METADATA } from './access.decorators';
 import { routeAccessOf } from './route-inventory';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { FailedAuthenticationLimiter } from './failed-authentication-limiter';
 import { RateLimiter } from './rate-limiter';
 
 const CHALLENGE = 'Bearer realm="claim-ledger"';
@@ -21,7 +22,8 @@ const REFUSAL_DETAIL = {
 /**
  * Every request passes here (a global guard, so before interceptors and pipes): public routes go through;
  * any other needs `Authorization: Bearer <key>` (or, on a route marked `@AcceptsKeyInQuery()`, `?access_token=`) (401), within the key's rate (429), holding the route's
- * permission (403). A route that declares neither `@Public()` nor `@RequirePermission()` is refused to
+ * permission (403). An address that failed to authenticate too often is refused (429) before its key is
+ * looked up. A route that declares neither `@Public()` nor `@RequirePermission()` is refused to
  * everyone. The authenticated key becomes the request's actor, the only source of attribution.
  */
 @Injectable()
@@ -33,6 +35,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly limiter: RateLimiter,
+    private readonly failures: FailedAuthenticationLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,9 +60,17 @@ export class ApiKeyGuard implements CanActivate {
         headers: { 'WWW-Authenticate': CHALLENGE },
       });
     }
+    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const blocked = this.failures.blocked(address);
+    if (blocked) {
+      throw new HttpProblem(429, 'TOO_MANY_FAILED_AUTHENTICATIONS', 'Too many requests', `too many requests with an invalid API key from this address; retry in ${blocked.retryAfterSeconds} s`, {
+        headers: { 'Retry-After': String(blocked.retryAfterSeconds) },
+      });
+    }
     const token = keyInQuery ? queryKey : BEARER.exec(header ?? '')?.[1];
     const result = token ? await this.authenticator.authenticate(token, request.context.now) : ({ ok: false, reason: 'malformed' } as const);
     if (!result.ok) {
+      this.failures.recordFailure(address);
       throw new HttpProblem(401, 'INVALID_API_KEY', 'Unauthorized', REFUSAL_DETAIL[result.reason], {
         field: keyInQuery ? 'query.access_token' : 'header.authorization',
         headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },

@@ -5,6 +5,7 @@ import { PgEventStore } from '@claims/event-store';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyRegistry } from './api-key.registry';
+import { FailedAuthenticationLimiter } from './failed-authentication-limiter';
 import { RateLimiter } from './rate-limiter';
 import { RouteInventory } from './route-inventory';
 
@@ -13,6 +14,8 @@ export interface AuthOptions {
   rateLimitPerMinute?: number;
   /** How long a key's row is cached: the longest a revocation made elsewhere takes to apply. Default 5 s. */
   keyCacheTtlMs?: number;
+  /** Failed authentications per minute per client address before it gets 429s (token bucket, per process). Default 30. */
+  failedAuthenticationsPerMinute?: number;
 }
 
 /** API keys: the registry, the authenticator and the global guard every route passes. */
@@ -27,6 +30,7 @@ export class AuthModule {
         { provide: ApiKeyRegistry, useFactory: (pool: Pool, store: PgEventStore) => new ApiKeyRegistry(pool, store), inject: [Pool, PgEventStore] },
         { provide: ApiKeyAuthenticator, useFactory: (registry: ApiKeyRegistry) => new ApiKeyAuthenticator(registry, options.keyCacheTtlMs ?? 5_000), inject: [ApiKeyRegistry] },
         { provide: RateLimiter, useValue: new RateLimiter(options.rateLimitPerMinute ?? 600) },
+        { provide: FailedAuthenticationLimiter, useValue: new FailedAuthenticationLimiter(options.failedAuthenticationsPerMinute ?? 30) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         RouteInventory,
       ],

@@ -29,12 +29,18 @@ export const AppConfigSchema = z.object({
   FEED_RELAY: z.enum(['on', 'off']).default('on'),
   /** Seconds between SSE heartbeat comments on an idle stream. */
   FEED_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** Open SSE streams per API key; the next is refused (429 TOO_MANY_STREAMS). */
+  FEED_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Open SSE streams per API process; the next is refused (429 TOO_MANY_STREAMS). */
+  FEED_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
   /** Seconds between log checkpoints the API records when the log grew; 0: none (use `audit checkpoint`). */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /** Requests per minute per API key (token bucket, per process). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long an API key is cached: the longest a revocation made elsewhere (CLI, another process) takes to apply. */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  /** Failed authentications per minute per client address (token bucket, per process); beyond, 429 without a key lookup. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** With DATABASE_URL: create an admin key at start when no key exists yet (the embedded default always does). */
   BOOTSTRAP_ADMIN_KEY: z.enum(['true', 'false']).default('false'),
 });

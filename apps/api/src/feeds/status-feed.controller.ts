@@ -1,36 +1,16 @@
-import { once } from 'node:events';
-import { Controller, Get, Inject, Injectable, Logger, type OnModuleDestroy, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Pool } from 'pg';
 import { StatusFeedPageV1, StatusFeedQuery, StatusFeedStreamQuery } from '@claims/contracts';
-import { formatLogPosition, LOG_START, type LogPosition, parseLogPosition } from '@claims/event-store';
-import { OutboxNotifier, outboxHead, readStatusFeed, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC, type StatusFeedFilter } from '@claims/feed';
+import { formatLogPosition, LOG_START } from '@claims/event-store';
+import { outboxHead, readStatusFeed, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC, type StatusFeedFilter } from '@claims/feed';
 import { AcceptsKeyInQuery, RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
-import { HttpProblem } from '../http/problem';
-import { ZodValidationPipe } from '../http/zod-validation.pipe';
+import { FeedQueryPipe, parseFeedCursor } from './feed-cursor';
+import { FeedStreams } from './feed-streams';
 import { FEEDS_OPTIONS, type FeedsOptions } from './feeds.tokens';
-
-const STREAM_BATCH = 200;
-const RETRY_MS = 2000;
-
-/** The process's LISTEN connection for the outbox, shared by all streams. */
-@Injectable()
-export class StatusFeedNotifier extends OutboxNotifier implements OnModuleDestroy {
-  constructor(pool: Pool) {
-    super(pool);
-  }
-  async onModuleDestroy(): Promise<void> {
-    await this.close();
-  }
-}
-
-const parseCursor = (value: string | undefined, field: string): LogPosition | undefined => {
-  if (value === undefined || value === '') return undefined;
-  const position = parseLogPosition(value.trim());
-  if (!position) throw new HttpProblem(400, 'INVALID_CURSOR', 'The feed position is not valid', `${field} must be a position this feed returned, e.g. "812-40"`, { field });
-  return position;
-};
+import { StatusFeedHub } from './status-feed-hub';
+import { serveStatusFeedStream } from './status-feed-stream';
 
 const toFilter = (query: { status?: string[]; claim?: string }): StatusFeedFilter => ({ statuses: query.status, claimId: query.claim });
 
@@ -44,7 +24,8 @@ export class StatusFeedController {
 
   constructor(
     private readonly pool: Pool,
-    private readonly notifier: StatusFeedNotifier,
+    private readonly hub: StatusFeedHub,
+    private readonly streams: FeedStreams,
     @Inject(FEEDS_OPTIONS) private readonly options: FeedsOptions,
   ) {}
 
@@ -57,8 +38,8 @@ export class StatusFeedController {
     responses: { 200: StatusFeedPageV1 },
   })
   @RequirePermission('feed:read')
-  async page(@Query(new ZodValidationPipe(StatusFeedQuery)) query: StatusFeedQuery): Promise<StatusFeedPageV1> {
-    const after = parseCursor(query.after, 'query.after');
+  async page(@Query(new FeedQueryPipe(StatusFeedQuery)) query: StatusFeedQuery): Promise<StatusFeedPageV1> {
+    const after = parseFeedCursor(query.after, 'query.after');
     const page = await readStatusFeed(this.pool, { after, limit: query.limit, filter: toFilter(query) });
     return { items: page.items, next: formatLogPosition(page.next), hasMore: page.hasMore };
   }
@@ -68,7 +49,8 @@ export class StatusFeedController {
     summary: 'Status changes, as a Server-Sent Events stream',
     description:
       `\`text/event-stream\`. Each event: \`id\` = its feed position, \`event: ${STATUS_FEED_ENTRY_TYPE}\`, \`data\` = the message (JSON). ` +
-      'Reconnect with `Last-Event-ID` (EventSource does) to resume right after the last event received. Comment lines are heartbeats.',
+      'Reconnect with `Last-Event-ID` (EventSource does) to resume right after the last event received. Comment lines are heartbeats. ' +
+      'Open streams are capped per key and per server (429 `TOO_MANY_STREAMS`); a stream ends (after a `: closed: <reason>` comment) once its key is revoked or expires.',
     tags: ['feeds'],
     query: StatusFeedStreamQuery,
     headers: { 'Last-Event-ID': 'Resume after this feed position (takes precedence over `after`)' },
@@ -76,54 +58,34 @@ export class StatusFeedController {
   })
   @RequirePermission('feed:read')
   @AcceptsKeyInQuery()
-  async stream(@Query(new ZodValidationPipe(StatusFeedStreamQuery)) query: StatusFeedStreamQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async stream(@Query(new FeedQueryPipe(StatusFeedStreamQuery)) query: StatusFeedStreamQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const lastEventId = request.headers['last-event-id'];
-    let cursor =
-      parseCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'header.last-event-id') ??
-      parseCursor(query.after, 'query.after') ??
-      (query.from === 'now' ? await outboxHead(this.pool, STATUS_TOPIC) : LOG_START);
-    const filter = toFilter(query);
-    const heartbeatMs = this.options.heartbeatMs ?? 15_000;
-    const pollMs = this.options.pollIntervalMs ?? 1000;
-
-    const closed = new AbortController();
-    request.on('close', () => closed.abort());
-    response.status(200);
-    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    response.setHeader('Cache-Control', 'no-cache, no-transform');
-    response.setHeader('Connection', 'keep-alive');
-    response.setHeader('X-Accel-Buffering', 'no');
-    response.flushHeaders();
-    response.socket?.setNoDelay(true);
-    let lastWrite = Date.now();
-    const write = async (chunk: string) => {
-      lastWrite = Date.now();
-      if (!response.write(chunk)) await Promise.race([once(response, 'drain'), once(closed.signal, 'abort')]);
-    };
-    await write(`retry: ${RETRY_MS}\n: position ${formatLogPosition(cursor)}\n\n`);
-
-    while (!closed.signal.aborted) {
-      try {
-        const before = this.notifier.notificationCount;
-        const page = await readStatusFeed(this.pool, { after: cursor, limit: STREAM_BATCH, filter });
-        if (page.items.length > 0) {
-          await write(page.items.map((item) => `id: ${item.position}\nevent: ${item.type}\ndata: ${JSON.stringify(item.message)}\n\n`).join(''));
-        }
-        cursor = page.next;
-        if (page.hasMore || this.notifier.notificationCount !== before) continue;
-        const idleFor = Date.now() - lastWrite;
-        if (idleFor >= heartbeatMs) {
-          await write(`: heartbeat ${new Date().toISOString()}\n\n`);
-          continue;
-        }
-        await this.notifier.wait(Math.min(pollMs, heartbeatMs - idleFor), closed.signal);
-      } catch (error) {
-        // A database hiccup: the client keeps its connection and the stream resumes where it was.
-        if (closed.signal.aborted) break;
-        this.logger.warn(`status feed stream: read failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-      }
+    const resumeAt = parseFeedCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, 'header.last-event-id') ?? parseFeedCursor(query.after, 'query.after');
+    const lease = this.streams.open(request.context?.actor.id ?? 'anonymous');
+    const leave = this.hub.join();
+    const ended = new AbortController();
+    const end = () => ended.abort();
+    response.on('close', end);
+    lease.signal.addEventListener('abort', end, { once: true });
+    // The client may have gone while the key was checked: no 'close' would come any more.
+    if (response.destroyed || !response.socket || response.socket.destroyed) end();
+    try {
+      const cursor = resumeAt ?? (query.from === 'now' ? await outboxHead(this.pool, STATUS_TOPIC) : LOG_START);
+      await serveStatusFeedStream(response, {
+        pool: this.pool,
+        hub: this.hub,
+        logger: this.logger,
+        cursor,
+        filter: toFilter(query),
+        heartbeatMs: this.options.heartbeatMs ?? 15_000,
+        signal: ended.signal,
+        endReason: lease.reason,
+      });
+    } finally {
+      lease.signal.removeEventListener('abort', end);
+      response.off('close', end);
+      leave();
+      lease.release();
     }
-    response.end();
   }
 }

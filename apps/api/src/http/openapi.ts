@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ProblemDetailsSchema } from '@claims/contracts';
 import { Public } from '../auth/access.decorators';
 import { routeAccessOf } from '../auth/route-inventory';
+import { edgeProblemStatuses, type OperationClass, problemResponse } from './openapi-problems';
 
 /** What a route documents; the schemas are the same zod schemas that validate the request. */
 export interface ApiOperationSpec {
@@ -18,7 +19,10 @@ export interface ApiOperationSpec {
   headers?: Record<string, string>;
   /** Success responses by status; a schema, or null for an empty body. */
   responses: Record<number, z.ZodType | null>;
-  /** Error statuses this route may answer (problem+json); 400 and 500 are always listed. */
+  /**
+   * Error statuses the handler itself may answer (problem+json). Those of the HTTP edge are added from
+   * the route's class (`edgeProblemStatuses`): 400 and 500 always, 401/403/429 with a key, 409/413/415/422 on writes.
+   */
   problems?: number[];
 }
 
@@ -81,7 +85,7 @@ export class OpenApiDocument implements OnApplicationBootstrap {
         paths[path] ??= {};
         const access = routeAccessOf(this.reflector, handler, wrapper.metatype);
         paths[path][method] = {
-          ...this.operation(spec, method, `${wrapper.name}.${methodName}`),
+          ...this.operation(spec, `${wrapper.name}.${methodName}`, { access: access.kind, write: method !== 'get' }),
           ...(access.kind === 'public' ? { security: [] } : {}),
           ...(access.kind === 'permission' ? { 'x-required-permission': access.permission } : {}),
         };
@@ -99,14 +103,18 @@ export class OpenApiDocument implements OnApplicationBootstrap {
       components: {
         schemas: { ProblemDetails: jsonSchema(ProblemDetailsSchema, 'output') },
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`clk_…`), as `Authorization: Bearer <key>`. 401 without a valid key, 403 without the permission, 429 over the rate limit.' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (`clk_…`), as `Authorization: Bearer <key>`. 401 without a valid key, 403 without the permission, 429 over the rate limit or after too many failed authentications.',
+          },
         },
       },
     };
   }
 
-  private operation(spec: ApiOperationSpec, method: string, operationId: string): Record<string, unknown> {
-    const write = method !== 'get';
+  private operation(spec: ApiOperationSpec, operationId: string, operationClass: OperationClass): Record<string, unknown> {
+    const write = operationClass.write;
     const parameters = [
       ...(spec.params ? objectProperties(spec.params).map(([name, schema]) => ({ name, in: 'path', required: true, schema })) : []),
       ...(spec.query ? objectProperties(spec.query).map(([name, schema, required]) => ({ name, in: 'query', required, schema })) : []),
@@ -118,8 +126,7 @@ export class OpenApiDocument implements OnApplicationBootstrap {
           ]
         : []),
     ];
-    const problem = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } };
-    const problems = [...new Set([400, ...(spec.problems ?? []), 500])].sort();
+    const problems = [...new Set([...edgeProblemStatuses(operationClass), ...(spec.problems ?? [])])].sort((a, b) => a - b);
     return {
       operationId,
       summary: spec.summary,
@@ -134,7 +141,7 @@ export class OpenApiDocument implements OnApplicationBootstrap {
             schema ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } } : { description: 'Success' },
           ]),
         ),
-        ...Object.fromEntries(problems.map((status) => [String(status), { description: 'Problem', ...problem }])),
+        ...Object.fromEntries(problems.map((status) => [String(status), problemResponse(status)])),
       },
     };
   }

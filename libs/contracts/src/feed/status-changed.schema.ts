@@ -7,8 +7,24 @@ import { CredibilityRating, Icd203Band, PublishedStatus } from '../events/vocabu
  * an explicit mapper (libs/feed), so the store's events can change without breaking consumers.
  */
 
-/** `"<transactionId>-<globalPosition>"`: a place in the event log (see @claims/event-store `formatLogPosition`). */
-export const FeedLogPosition = z.string().regex(/^\d{1,20}-\d{1,16}$/, 'a log position "<transactionId>-<globalPosition>"');
+/** The largest transaction id PostgreSQL stores (`xid8` is an unsigned 64-bit integer). */
+export const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
+
+const LOG_POSITION_FORMAT = /^(\d{1,20})-(\d{1,16})$/;
+
+/**
+ * `"<transactionId>-<globalPosition>"`: a place in the event log (see @claims/event-store `formatLogPosition`).
+ * Each part is bounded by what the database holds (a transaction id in 0..2^64-1, a position a safe
+ * integer), so a cursor that passes here never fails in SQL: a larger `xid8` is an error on some servers
+ * and silently clamped on others.
+ */
+export const FeedLogPosition = z
+  .string()
+  .regex(LOG_POSITION_FORMAT, 'a log position "<transactionId>-<globalPosition>"')
+  .refine((value) => {
+    const match = LOG_POSITION_FORMAT.exec(value);
+    return !match || (BigInt(match[1]) <= MAX_TRANSACTION_ID && Number.isSafeInteger(Number(match[2])));
+  }, `a log position: the transaction id at most ${MAX_TRANSACTION_ID}, the position at most ${Number.MAX_SAFE_INTEGER}`);
 
 /** What a consumer sees of a claim's assessment: the fields whose change emits a message, and the confidence. */
 export const ClaimStatusSnapshotV1 = z.strictObject({
