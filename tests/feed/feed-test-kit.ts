@@ -157,6 +157,24 @@ export class TopicCollector {
     return this.messages;
   }
 
+  /**
+   * How many messages the broker holds in the collected topics (end minus start offset of every partition):
+   * with a fresh topic and no compaction, what the producer wrote, duplicates included.
+   */
+  async storedCount(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      let count = 0;
+      for (const topic of this.topics) {
+        for (const partition of await admin.fetchTopicOffsets(topic)) count += Number(partition.high) - Number(partition.low);
+      }
+      return count;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }

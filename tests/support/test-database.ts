@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import type { LogPosition } from '@claims/event-store';
+import { LOG_WATERMARK_SQL, type LogPosition } from '@claims/event-store';
 import { dropDatabase, ensureDatabase, migrateAll } from '@claims/platform';
 import { waitUntil } from './wait-until';
 
@@ -38,14 +38,14 @@ export const createTestDatabase = async (options: { poolSize?: number } = {}): P
 
 /**
  * Waits until every committed event of this database is below the log's watermark. Readers of the log
- * (verify, export, rebuild) take only rows below the oldest transaction running anywhere on the server;
- * other test files' transactions can hold it back for a moment.
+ * (verify, export, rebuild) take only rows below the oldest writing transaction still running in this
+ * database; a test's own open transactions can hold it back for a moment.
  */
 export const waitUntilLogReadable = async (pool: Pool, timeoutMs = 30_000): Promise<void> => {
   let held = 0;
   await waitUntil(
     async () => {
-      const { rows } = await pool.query<{ held: number }>('SELECT count(*)::int AS held FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())');
+      const { rows } = await pool.query<{ held: number }>(`SELECT count(*)::int AS held FROM events WHERE transaction_id >= ${LOG_WATERMARK_SQL}`);
       held = rows[0].held;
       return held === 0;
     },
