@@ -65,3 +65,17 @@ export const ASSESSMENT_MODEL_V1: AssessmentParams = Object.freeze({
     { band: 'almost_no_chance', minConfidence: 0 },
   ] as const),
 });
+
+/**
+ * Assessment model v2: v1's weights, with status rules that leave no dead zone between `unverified` and
+ * `contested` (see docs/assessment.md).
+ */
+export const ASSESSMENT_MODEL_V2: AssessmentParams = Object.freeze({ ...ASSESSMENT_MODEL_V1, modelVersion: 'assessment-model-v2' });
+
+/** The models a caller can ask for by name (`?model=v1`, `projections what-if --model v2`). */
+export const ASSESSMENT_MODELS = Object.freeze({ v1: ASSESSMENT_MODEL_V1, v2: ASSESSMENT_MODEL_V2 });
+export type AssessmentModelName = keyof typeof ASSESSMENT_MODELS;
+export const ASSESSMENT_MODEL_NAMES = Object.keys(ASSESSMENT_MODELS) as AssessmentModelName[];
+
+/** The model live projections use. */
+export const CURRENT_ASSESSMENT_MODEL: AssessmentParams = ASSESSMENT_MODEL_V2;
