@@ -1,7 +1,7 @@
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 
 type Responses = Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }>;
-type Operation = { operationId: string; security?: unknown[]; responses: Responses };
+type Operation = { operationId: string; security?: unknown[]; responses: Responses; requestBody?: { required: boolean } };
 
 /** The problem statuses every operation of a class declares, whatever its handler adds. */
 const EDGE_STATUSES_BY_CLASS = {
@@ -75,5 +75,19 @@ describe('the OpenAPI document declares the problems of the HTTP edge on every o
     expect(statuses('POST /claims/{claimId}/reports')).toEqual(['201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '429', '500']);
     expect(statuses('GET /claims/{claimId}')).toEqual(['200', '400', '401', '403', '404', '429', '500']);
     expect(statuses('GET /feeds/status-changes')).toEqual(['200', '400', '401', '403', '429', '500']);
+  });
+
+  it('marks a request body required exactly when the route refuses a request without one', () => {
+    const bodyOf = (name: string) => operations.find((entry) => entry.name === name)!.operation.requestBody;
+    expect(bodyOf('POST /claims')).toEqual(expect.objectContaining({ required: true }));
+    expect(bodyOf('POST /admin/api-keys/{keyId}/revocation')).toEqual(expect.objectContaining({ required: false }));
+    expect(bodyOf('POST /audit/checkpoints')).toEqual(expect.objectContaining({ required: false }));
+    expect(bodyOf('GET /claims/{claimId}')).toBeUndefined();
+  });
+
+  it('names the edge-only codes of malformed requests', () => {
+    const responses = operations.find((entry) => entry.name === 'POST /claims')!.operation.responses;
+    expect(responses['400'].description).toContain('MALFORMED_PATH');
+    expect(responses['415'].description).toContain('UNSUPPORTED_CONTENT_ENCODING');
   });
 });

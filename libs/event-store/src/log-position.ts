@@ -14,14 +14,18 @@ export const formatLogPosition = (position: LogPosition): string =>
   `${position.transactionId}-${position.globalPosition}`;
 
 const CURSOR = /^(\d{1,20})-(\d{1,16})$/;
+/** The largest transaction id PostgreSQL's xid8 holds (it clamps a larger literal instead of refusing it). */
+const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
 
-/** Parses a cursor made by `formatLogPosition`; undefined when it is not one. */
+/** Parses a cursor made by `formatLogPosition`; undefined when it is not one or lies outside the log's key space. */
 export const parseLogPosition = (cursor: string): LogPosition | undefined => {
   const match = CURSOR.exec(cursor);
   if (!match) return undefined;
   const globalPosition = Number(match[2]);
   if (!Number.isSafeInteger(globalPosition)) return undefined;
-  return { transactionId: BigInt(match[1]).toString(), globalPosition };
+  const transactionId = BigInt(match[1]);
+  if (transactionId > MAX_TRANSACTION_ID) return undefined;
+  return { transactionId: transactionId.toString(), globalPosition };
 };
 
 // xid8 values exceed 2^53 in theory, so they stay decimal strings and compare as big integers.

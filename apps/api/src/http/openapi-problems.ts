@@ -20,7 +20,7 @@ export const edgeProblemStatuses = ({ access, write }: OperationClass): number[]
 ];
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (`VALIDATION_FAILED` naming every field, `INVALID_HEADER`, `MALFORMED_JSON`, `JSON_TOO_DEEP`, `INVALID_TEXT`, …); nothing was written',
+  400: 'Invalid input (`VALIDATION_FAILED` naming every field, `INVALID_HEADER`, `MALFORMED_JSON`, `JSON_TOO_DEEP`, `INVALID_TEXT`, `MALFORMED_PATH`, …); nothing was written',
   401: 'No valid API key: `AUTHENTICATION_REQUIRED`, `INVALID_API_KEY` (unknown, wrong, expired or revoked) or `KEY_IN_QUERY_NOT_ACCEPTED`',
   403: "The key's role lacks the route's permission (`PERMISSION_DENIED`)",
   404: 'Unknown id',
@@ -28,7 +28,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
     'A conflicting write (e.g. `CONCURRENT_MODIFICATION`), or `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with the same `Idempotency-Key` is still being processed; retry after `Retry-After`',
   412: '`STALE_VERSION`: the resource changed since the `If-Match` version',
   413: '`PAYLOAD_TOO_LARGE`: the body is over 256 kB',
-  415: 'The body is not JSON in UTF-8: `UNSUPPORTED_MEDIA_TYPE` (another `Content-Type`) or `UNSUPPORTED_CHARSET` (another charset)',
+  415: 'The body is not JSON in UTF-8: `UNSUPPORTED_MEDIA_TYPE` (another `Content-Type`) `UNSUPPORTED_CHARSET` (another charset) or `UNSUPPORTED_CONTENT_ENCODING` (not identity, gzip, deflate or br)',
   422: 'A rule of the domain refused the command, or `IDEMPOTENCY_KEY_REUSED`: the `Idempotency-Key` was used for a different request',
   429: "Too many requests, retry after `Retry-After`: `RATE_LIMITED` (the key's rate) or `TOO_MANY_FAILED_AUTHENTICATIONS` (this address sent invalid keys)",
   500: 'Something went wrong on our side; `requestId` identifies it in the logs',
