@@ -21,3 +21,33 @@ describe('the events table is append-only', () => {
     expect(rows).toEqual([{ data: { statement: 'x' } }]);
   });
 });
+
+describe('the log key of a row is not the writer\'s to choose', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('an INSERT naming an old transaction_id, even by the owner, gets the writing transaction id', async () => {
+    const client = await db.pool.connect();
+    let writer = '';
+    try {
+      await client.query('BEGIN');
+      const { rows: current } = await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const { rows } = await client.query<{ transaction_id: string }>(
+        `INSERT INTO events (transaction_id, stream_id, stream_version, event_id, event_type, data, hash)
+         VALUES ('3'::xid8, 'claim-forged', 1, $1, 'ClaimAsserted', '{}', $2) RETURNING transaction_id::text AS transaction_id`,
+        [randomUUID(), Buffer.alloc(32)],
+      );
+      await client.query('COMMIT');
+      writer = current[0].xid;
+      expect(rows[0].transaction_id).toBe(writer);
+    } finally {
+      client.release();
+    }
+    const { rows: stored } = await db.pool.query<{ transaction_id: string }>("SELECT transaction_id::text AS transaction_id FROM events WHERE stream_id = 'claim-forged'");
+    expect(stored).toEqual([{ transaction_id: writer }]);
+  });
+});

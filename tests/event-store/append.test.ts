@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventIdConflict, InvalidAppend, PgEventStore, WrongExpectedVersion, type NewEvent } from '@claims/event-store';
+import type { PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@claims/testing';
 
 const reported = (data: Record<string, unknown> = { sourceId: 'src-1' }): NewEvent => ({ eventId: randomUUID(), type: 'ReportAdded', data });
@@ -124,6 +125,43 @@ describe('append and read a stream', () => {
       await expect(store.append(stream(), [event])).rejects.toMatchObject({ name: 'EventIdConflict', eventId: event.eventId });
     });
 
+    it.each(['any', 'stream_exists'] as const)(
+      "an identical retry inside the caller's transaction with '%s' answers written: false and leaves the transaction usable",
+      async (expectedVersion) => {
+        const id = stream();
+        await store.append(id, [reported()]);
+        const events = [reported(), reported()];
+        const first = await store.append(id, events, { expectedVersion });
+        const client = await db.pool.connect();
+        try {
+          await client.query('BEGIN');
+          const retry = await store.append(id, events, { client, expectedVersion });
+          expect(retry).toEqual({ ...first, written: false });
+          // The retry did not abort the transaction: it can still write and commit.
+          await store.append(id, [reported()], { client, expectedVersion });
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+        expect(await store.streamVersion(id)).toBe(4);
+      },
+    );
+
+    it('a retry with other metadata, or with the same ids in another order, is an EventIdConflict; only the identical one is written: false', async () => {
+      const id = stream();
+      const events = [{ ...reported(), metadata: { requestId: 'r-1' } }, { ...reported(), metadata: { requestId: 'r-1' } }];
+      const first = await store.append(id, events, { expectedVersion: 'no_stream' });
+
+      await expect(store.append(id, [{ ...events[0], metadata: { requestId: 'r-2' } }, events[1]], { expectedVersion: 'no_stream' })).rejects.toMatchObject({
+        name: 'EventIdConflict',
+        eventId: events[0].eventId,
+      });
+      await expect(store.append(id, [events[1], events[0]], { expectedVersion: 'no_stream' })).rejects.toBeInstanceOf(EventIdConflict);
+      await expect(store.append(id, [events[0]], { expectedVersion: 'no_stream' })).resolves.toMatchObject({ written: false, positions: [first.positions[0]] });
+      await expect(store.append(id, events, { expectedVersion: 'no_stream' })).resolves.toEqual({ ...first, written: false });
+      expect(await store.streamVersion(id)).toBe(2);
+    });
+
     it('a batch that mixes stored and new event ids is an EventIdConflict and writes nothing', async () => {
       const id = stream();
       const stored = reported();
@@ -141,6 +179,19 @@ describe('append and read a stream', () => {
     await expect(store.append(id, [{ ...reported(), data: [] as unknown as Record<string, unknown> }])).rejects.toThrow(/data must be a JSON object/);
     await expect(store.append(id, [reported()], { expectedVersion: -1 })).rejects.toBeInstanceOf(InvalidAppend);
     expect(await store.streamVersion(id)).toBe(0);
+  });
+
+  it('refuses the same event id twice in one append with InvalidAppend, without a query', async () => {
+    const query = jest.fn();
+    const client = { query } as unknown as PoolClient;
+    const twice = reported();
+    await expect(store.append(stream(), [twice, reported(), { ...twice }], { client })).rejects.toMatchObject({
+      name: 'InvalidAppend',
+      message: expect.stringMatching(/events\[2\]\.eventId .* events\[0\]/),
+    });
+    // Ids differing only in case are the same uuid.
+    await expect(store.append(stream(), [twice, { ...reported(), eventId: twice.eventId.toUpperCase() }], { client })).rejects.toBeInstanceOf(InvalidAppend);
+    expect(query).not.toHaveBeenCalled();
   });
 
   it('reads a range of versions, forwards and backwards', async () => {

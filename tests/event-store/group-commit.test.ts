@@ -93,6 +93,57 @@ describe('group commit of single-event appends', () => {
     expect((await transactionsOf(others)).events).toBe(8);
   });
 
+  /** Another transaction's uncommitted first event on each stream: a fast-path append there waits for that transaction. */
+  const holdStreams = async (streamIds: string[]) => {
+    const holder = await db.pool.connect();
+    await holder.query('BEGIN');
+    for (const streamId of streamIds) await store.append(streamId, [reported()], { client: holder, expectedVersion: 'no_stream' });
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        await holder.query('COMMIT');
+        holder.release();
+      },
+    };
+  };
+
+  /** Settles when every promise did, or rejects once `holder` is left to a bound no prompt append needs. */
+  const allWhileHeld = <T>(promises: Promise<T>[]): Promise<T[]> =>
+    Promise.race([
+      Promise.all(promises),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('appends to other streams stalled behind the held lock')), 20_000).unref()),
+    ]);
+
+  it.each([
+    ['every statement slot is taken by a waiting append', 2, 2],
+    ['the waiting append shares a statement with the others', 1, 1],
+  ])('a lock wait does not stall appends to other streams (%s)', async (_, statements, held) => {
+    const blocked = new PgEventStore({ pool: db.pool, groupCommitStatements: statements });
+    const heldStreams = Array.from({ length: held }, () => `claim-${randomUUID()}`);
+    const holder = await holdStreams(heldStreams);
+    const fresh = Array.from({ length: 40 }, () => `claim-${randomUUID()}`);
+    try {
+      // With one slot, a first fresh append takes it, so the waiting one queues into the next shared statement.
+      const lead = statements === 1 ? [blocked.append(fresh[0], [reported()], { expectedVersion: 'no_stream' })] : [];
+      const waiting = heldStreams.map((streamId) => blocked.append(streamId, [reported()], { expectedVersion: 'no_stream' }));
+      const others = fresh.slice(lead.length).map((streamId) => blocked.append(streamId, [reported()], { expectedVersion: 'no_stream' }));
+      const results = await allWhileHeld([...lead, ...others]);
+      expect(results.map((result) => result.nextExpectedVersion)).toEqual(fresh.map(() => 1));
+      expect((await transactionsOf(fresh)).events).toBe(40);
+
+      await holder.release();
+      // The waiting appends end as they would have alone: the holder took version 1 first.
+      for (const outcome of await Promise.allSettled(waiting)) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ name: 'WrongExpectedVersion', actualVersion: 1 }) });
+      }
+    } finally {
+      await holder.release();
+      await blocked.close();
+    }
+  });
+
   it('turned off (0), every append is its own transaction', async () => {
     const solo = new PgEventStore({ pool: db.pool, groupCommitStatements: 0 });
     const streams = Array.from({ length: 20 }, () => `claim-${randomUUID()}`);

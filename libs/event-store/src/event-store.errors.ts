@@ -40,3 +40,8 @@ const UNIQUE_VIOLATION = '23505';
 /** PostgreSQL refused a row for a unique index (`constraint` names it): a taken stream version or event id. */
 export const isUniqueViolation = (error: unknown): error is Error & { code: string; constraint?: string } =>
   error instanceof Error && (error as { code?: string }).code === UNIQUE_VIOLATION;
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** A statement gave up waiting for a lock (`lock_timeout`): it wrote nothing. */
+export const isLockNotAvailable = (error: unknown): boolean => error instanceof Error && (error as { code?: string }).code === LOCK_NOT_AVAILABLE;

@@ -1,9 +1,9 @@
 import type { QueryResultRow } from 'pg';
 import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
-import { LOG_START, compareLogPositions, formatLogPosition } from './log-position';
+import { compareLogPositions, formatLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
-import { LOG_WATERMARK_SQL } from './log-watermark';
+import { readableHead } from './log-reader';
 
 /** Why a link of a stream's chain does not hold. */
 export type BrokenLinkReason =
@@ -76,16 +76,8 @@ interface VerifyRow extends QueryResultRow {
 const VERIFY_COLUMNS =
   'stream_id, stream_version, global_position, transaction_id::text AS transaction_id, event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at, hash';
 
-/** The last position a reader can see now: the events table's head below the oldest running transaction. */
-export const readableHead = async (db: Queryable): Promise<LogPosition> => {
-  const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
-    `SELECT transaction_id::text AS transaction_id, global_position FROM events
-      WHERE transaction_id < ${LOG_WATERMARK_SQL}
-      ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
-  );
-  const row = rows[0];
-  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
-};
+/** The last position a reader can see now (kept here too: callers import it from this module). */
+export { readableHead };
 
 /**
  * Checks the hash chain of every stream (or one): versions run 1..n without gaps, and each stored hash is
