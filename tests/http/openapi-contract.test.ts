@@ -6,12 +6,13 @@ type Operation = { operationId: string; security?: unknown[]; responses: Respons
 /** The problem statuses every operation of a class declares, whatever its handler adds. */
 const EDGE_STATUSES_BY_CLASS = {
   // No key: nothing to refuse or limit.
-  'public read': [400, 500],
-  'public write': [400, 409, 413, 415, 422, 500],
+  // Every operation: 503 while the database cannot be reached.
+  'public read': [400, 500, 503],
+  'public write': [400, 409, 413, 415, 422, 500, 503],
   // A key: 401 without a valid one, 403 without the permission, 429 over the key's rate or after failed authentications.
-  'keyed read': [400, 401, 403, 429, 500],
+  'keyed read': [400, 401, 403, 429, 500, 503],
   // And a body (413, 415) and Idempotency-Key (409 in progress, 422 reused).
-  'keyed write': [400, 401, 403, 409, 413, 415, 422, 429, 500],
+  'keyed write': [400, 401, 403, 409, 413, 415, 422, 429, 500, 503],
 } as const;
 /** Statuses only the edge answers: an operation declares them exactly when its class does. */
 const EDGE_ONLY = [401, 403, 413, 415, 429];
@@ -72,9 +73,9 @@ describe('the OpenAPI document declares the problems of the HTTP edge on every o
 
   it('adds the edge statuses to what the handlers declare, for a write, a read and the stream', () => {
     const statuses = (name: string) => Object.keys(operations.find((entry) => entry.name === name)!.operation.responses);
-    expect(statuses('POST /claims/{claimId}/reports')).toEqual(['201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '429', '500']);
-    expect(statuses('GET /claims/{claimId}')).toEqual(['200', '400', '401', '403', '404', '429', '500']);
-    expect(statuses('GET /feeds/status-changes')).toEqual(['200', '400', '401', '403', '429', '500']);
+    expect(statuses('POST /claims/{claimId}/reports')).toEqual(['201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '429', '500', '503']);
+    expect(statuses('GET /claims/{claimId}')).toEqual(['200', '400', '401', '403', '404', '429', '500', '503']);
+    expect(statuses('GET /feeds/status-changes')).toEqual(['200', '400', '401', '403', '429', '500', '503']);
   });
 
   it('marks a request body required exactly when the route refuses a request without one', () => {
@@ -89,5 +90,6 @@ describe('the OpenAPI document declares the problems of the HTTP edge on every o
     const responses = operations.find((entry) => entry.name === 'POST /claims')!.operation.responses;
     expect(responses['400'].description).toContain('MALFORMED_PATH');
     expect(responses['415'].description).toContain('UNSUPPORTED_CONTENT_ENCODING');
+    expect(responses['503']).toEqual(expect.objectContaining({ description: expect.stringContaining('DATABASE_UNAVAILABLE'), headers: { 'Retry-After': expect.objectContaining({ schema: { type: 'integer', minimum: 1 } }) } }));
   });
 });

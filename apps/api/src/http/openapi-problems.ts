@@ -17,6 +17,7 @@ export const edgeProblemStatuses = ({ access, write }: OperationClass): number[]
   ...(access === 'public' ? [] : [401, 403, 429]),
   ...(write ? [409, 413, 415, 422] : []),
   500,
+  503,
 ];
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -32,12 +33,14 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'A rule of the domain refused the command, or `IDEMPOTENCY_KEY_REUSED`: the `Idempotency-Key` was used for a different request',
   429: "Too many requests, retry after `Retry-After`: `RATE_LIMITED` (the key's rate) or `TOO_MANY_FAILED_AUTHENTICATIONS` (this address sent invalid keys)",
   500: 'Something went wrong on our side; `requestId` identifies it in the logs',
+  503: '`DATABASE_UNAVAILABLE`: the database cannot be reached right now (a restart, a failover); nothing is lost, retry after `Retry-After` (a write with the same `Idempotency-Key`)',
 };
 
 const RESPONSE_HEADERS: Record<number, Record<string, unknown>> = {
   401: { 'WWW-Authenticate': { description: 'The Bearer challenge', schema: { type: 'string' } } },
   409: { 'Retry-After': { description: 'Seconds to wait before retrying (`IDEMPOTENCY_KEY_IN_PROGRESS`)', schema: { type: 'integer', minimum: 1 } } },
   429: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+  503: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
 };
 
 /** The problem+json response of one status, with what it means and the headers it carries. */

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { ProblemDetails } from '@claims/contracts';
 import { DomainError } from '@claims/domain';
 import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from '@claims/event-store';
+import { databaseFailureOf } from './database-failure';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
 const STATUS_BY_KIND = { validation: 422, not_found: 404, conflict: 409, forbidden: 403 } as const;
@@ -20,6 +21,7 @@ const TITLE_BY_STATUS: Record<number, string> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  503: 'Service unavailable',
 };
 
 /**
@@ -40,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const instance = request.originalUrl?.split('?')[0] ?? request.url;
     const { problem, headers } = this.toProblem(error, request);
     const body: ProblemDetails = { ...problem, instance, ...(request.context ? { requestId: request.context.requestId } : {}) };
-    if (body.status >= 500) this.logger.error(`${request.method} ${instance} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    if (body.status >= 500 && body.status !== 503) this.logger.error(`${request.method} ${instance} failed: ${error instanceof Error ? error.stack : String(error)}`);
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
@@ -78,6 +80,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       return { problem: base(status, codeForStatus(status), messageOf(error)), headers: {} };
+    }
+    const databaseFailure = databaseFailureOf(error);
+    if (databaseFailure === 'conflict') {
+      return { problem: base(409, 'CONCURRENT_MODIFICATION', 'the request collided with another one; read again and retry'), headers: {} };
+    }
+    if (databaseFailure === 'unavailable') {
+      return { problem: base(503, 'DATABASE_UNAVAILABLE', 'the database cannot be reached right now; retry (with the same Idempotency-Key for a write)'), headers: { 'Retry-After': '1' } };
     }
     const bodyParserError = asBodyParserError(error);
     if (bodyParserError) return { problem: { ...base(bodyParserError.status, bodyParserError.code, bodyParserError.message), field: bodyParserError.field ?? '(body)' }, headers: {} };
