@@ -21,6 +21,8 @@ const ROLES = ['admin', 'editor', 'analyst', 'auditor', 'reader', 'feed'] as con
 const MATRIX: Record<string, typeof PUBLIC | readonly [admin: boolean, editor: boolean, analyst: boolean, auditor: boolean, reader: boolean, feed: boolean]> = {
   //                                                  admin editor analyst auditor reader feed
   'GET /health':                                      PUBLIC,
+  'GET /health/live':                                 PUBLIC,
+  'GET /health/ready':                                PUBLIC,
   'GET /openapi.json':                                PUBLIC,
   'GET /docs':                                        PUBLIC,
   'GET /docs/assets/*':                               PUBLIC,
@@ -71,6 +73,8 @@ interface Call {
  */
 const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
   'GET /health': async () => ({ path: '/health' }),
+  'GET /health/live': async () => ({ path: '/health/live' }),
+  'GET /health/ready': async () => ({ path: '/health/ready' }),
   'GET /openapi.json': async () => ({ path: '/openapi.json' }),
   'GET /docs': async () => ({ path: '/docs' }),
   'GET /docs/assets/*': async () => ({ path: '/docs/assets/swagger-ui.css' }),

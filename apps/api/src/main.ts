@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { PgEventStore } from '@claims/event-store';
+import { exitOnStartupFailure, loadConfiguration } from '@claims/platform';
 import { AppModule } from './app.module';
 import { createFirstAdminKey } from './auth/first-admin-key';
 import { loadAppConfig } from './config/app-config';
@@ -9,7 +10,7 @@ import { createApiApp } from './http/configure-http';
 import { createLogger, PinoNestLogger } from './logging/logger';
 
 const main = async () => {
-  const config = loadAppConfig();
+  const config = loadConfiguration(loadAppConfig);
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config, logger);
   const eventStore = new PgEventStore({ pool: database.pool, logger: logger.child({ component: 'event-store' }) });
@@ -21,9 +22,10 @@ const main = async () => {
   const firstAdminKey = !config.DATABASE_URL || config.BOOTSTRAP_ADMIN_KEY === 'true' ? await createFirstAdminKey(database.pool, eventStore, new Date()) : undefined;
 
   const app = await createApiApp(
-    AppModule.create(database, eventStore, { relay, heartbeatMs: config.FEED_HEARTBEAT_SECONDS * 1000 }, {
+    AppModule.create(database, eventStore, { relay, heartbeatMs: config.FEED_HEARTBEAT_SECONDS * 1000, maxStreamsPerKey: config.FEED_STREAMS_PER_KEY, maxStreams: config.FEED_STREAMS_MAX }, {
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       keyCacheTtlMs: config.API_KEY_CACHE_SECONDS * 1000,
+      failedAuthenticationsPerMinute: config.AUTH_FAILURES_PER_MINUTE,
     }, { checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000 }),
     { logger: new PinoNestLogger(logger), accessLogger: logger.child({ component: 'http' }) },
   );
@@ -51,7 +53,5 @@ const main = async () => {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 };
 
-main().catch((error) => {
-  console.error('claim-ledger failed to start:', error instanceof Error ? error.stack : error);
-  process.exit(1);
-});
+// A problem in the configuration is one line the operator can act on; anything else is a bug and keeps its stack.
+main().catch(exitOnStartupFailure('claim-ledger'));

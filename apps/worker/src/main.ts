@@ -2,7 +2,7 @@ import pino from 'pino';
 import { Pool } from 'pg';
 import { PgEventStore } from '@claims/event-store';
 import { FeedRelay, parseBrokers } from '@claims/feed';
-import { appPoolConfig, assertAppendOnlyConnection, migrateAll, redactUrl } from '@claims/platform';
+import { appPoolConfig, assertAppendOnlyConnection, exitOnStartupFailure, explainingConnectionProblems, loadConfiguration, migrateAll, redactUrl } from '@claims/platform';
 import { loadWorkerConfig } from './worker-config';
 
 /**
@@ -11,13 +11,13 @@ import { loadWorkerConfig } from './worker-config';
  * (set FEED_RELAY=off on the API processes then). SIGTERM stops it after the batch in flight.
  */
 const main = async () => {
-  const config = loadWorkerConfig();
+  const config = loadConfiguration(loadWorkerConfig);
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'claim-ledger-worker' } });
-  await migrateAll(config.DATABASE_URL, (line) => logger.debug({ component: 'migrations' }, line));
+  await explainingConnectionProblems(config.DATABASE_URL, 'DATABASE_URL', () => migrateAll(config.DATABASE_URL, (line) => logger.debug({ component: 'migrations' }, line)));
   // Like the API, the relay works as the application role: it can read and append events, never rewrite them.
   const pool = new Pool({ ...appPoolConfig(config.DATABASE_URL, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
-  await assertAppendOnlyConnection(pool);
+  await explainingConnectionProblems(config.DATABASE_APP_URL ?? config.DATABASE_URL, config.DATABASE_APP_URL ? 'DATABASE_APP_URL' : 'DATABASE_URL', () => assertAppendOnlyConnection(pool));
   const store = new PgEventStore({ pool, logger: logger.child({ component: 'event-store' }) });
   const relay = new FeedRelay({
     pool,
@@ -46,7 +46,4 @@ const main = async () => {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 };
 
-main().catch((error) => {
-  console.error('claim-ledger worker failed to start:', error instanceof Error ? error.stack : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure('claim-ledger worker'));

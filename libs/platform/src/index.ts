@@ -3,3 +3,4 @@ export * from './databases';
 export * from './app-migrations';
 export * from './progress';
 export * from './app-role';
+export * from './startup-problem';

@@ -1,9 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PgEventStore } from '@claims/event-store';
-import type { Database } from './database';
+import { DATABASE, type Database } from './database';
 
-/** Provides the pool and the event store to the application; the caller owns their lifecycle. */
+/** Provides the database (its pool, and the embedded server's state) and the event store to the application; the caller owns their lifecycle. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -13,8 +13,9 @@ export class DatabaseModule {
       providers: [
         { provide: Pool, useValue: database.pool },
         { provide: PgEventStore, useValue: eventStore },
+        { provide: DATABASE, useValue: database },
       ],
-      exports: [Pool, PgEventStore],
+      exports: [Pool, PgEventStore, DATABASE],
     };
   }
 }

@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import {
   appPoolConfig,
   assertAppendOnlyConnection,
+  explainingConnectionProblems,
   ensureDatabase,
   findRunningEmbeddedPostgres,
   migrateAll,
   redactUrl,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
+  type EmbeddedPostgresState,
 } from '@claims/platform';
 import type { AppConfig } from '../config/app-config';
 
@@ -20,11 +22,15 @@ export interface Database {
   pool: Pool;
   /** Where the data lives, for the start-up banner. */
   description: string;
+  /** The embedded server this process started and supervises (restarted whenever it exits), if any: readiness reports its state. */
+  embedded?: { state(): EmbeddedPostgresState };
   close(): Promise<void>;
 }
 
-const EMBEDDED_DATABASE = 'claims';
+/** Injection token of the {@link Database} (DatabaseModule). */
+export const DATABASE = 'claim-ledger:database';
 
+const EMBEDDED_DATABASE = 'claims';
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR (kept between runs), then brings
@@ -48,17 +54,20 @@ export const openDatabase = async (config: AppConfig, logger: Logger, options: {
       dataDir,
       port: config.EMBEDDED_POSTGRES_PORT,
       persistent: true,
+      restartOnExit: true,
+      onStateChange: (state, detail) => (state === 'running' ? logger.info({ component: 'postgres', state }, detail) : logger.warn({ component: 'postgres', state }, detail)),
       log: (line) => logger.debug({ component: 'postgres' }, line),
     });
     url = await ensureDatabase(embedded.adminUrl, EMBEDDED_DATABASE);
     description = `embedded PostgreSQL in ${dataDir} (port ${embedded.port})`;
     logger.info({ dataDir, port: embedded.port, ms: Date.now() - started }, 'embedded PostgreSQL ready');
   }
-  await migrateAll(url, (line) => logger.debug({ component: 'migrations' }, line));
+  const ownerUrl = url;
+  await explainingConnectionProblems(ownerUrl, config.DATABASE_URL ? 'DATABASE_URL' : 'the embedded server', () => migrateAll(ownerUrl, (line) => logger.debug({ component: 'migrations' }, line)));
   const pool = new Pool({ ...appPoolConfig(url, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger' });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
   try {
-    const role = await assertAppendOnlyConnection(pool);
+    const role = await explainingConnectionProblems(config.DATABASE_APP_URL ?? ownerUrl, config.DATABASE_APP_URL ? 'DATABASE_APP_URL' : 'DATABASE_URL', () => assertAppendOnlyConnection(pool));
     logger.info({ role }, 'database role checked: events are read and append only');
   } catch (error) {
     await pool.end();
@@ -69,6 +78,7 @@ export const openDatabase = async (config: AppConfig, logger: Logger, options: {
     url,
     pool,
     description,
+    embedded,
     close: async () => {
       await pool.end();
       await embedded?.stop();
