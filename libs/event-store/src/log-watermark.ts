@@ -30,18 +30,21 @@ export interface OldestRunningTransaction {
   state: string | null;
 }
 
-// The transaction at the watermark, unless the watermark is the snapshot's xmax (nothing holds it back).
-// pg_stat_activity names a session by its 32-bit xid; a prepared (two-phase) transaction has no session,
-// and pg_prepared_xacts names it instead. Roles without pg_read_all_stats see other roles' sessions without
-// their details: those come back null.
-const OLDEST_RUNNING_SQL = `WITH watermark AS (
-    SELECT w AS xid FROM ${LOG_WATERMARK_SQL} AS w WHERE w < pg_snapshot_xmax(pg_current_snapshot()))
+// The transaction at the watermark, when one runs there. With none running below it the watermark is the
+// snapshot's xmax, which may still be a running transaction's id: the snapshot lists only the ids below
+// xmax, so the session or the prepared transaction of that id is looked up, and none found means none
+// holds the readers back (nor does one in another database, or a log reader). pg_stat_activity names a session by its 32-bit xid; a prepared (two-phase)
+// transaction has no session, and pg_prepared_xacts names it instead. Roles without pg_read_all_stats see
+// other roles' sessions without their details: those come back null.
+const OLDEST_RUNNING_SQL = `WITH watermark AS (SELECT w AS xid FROM ${LOG_WATERMARK_SQL} AS w)
   SELECT w.xid::text AS transaction_id, a.pid, extract(epoch FROM now() - coalesce(a.xact_start, p.prepared))::float8 AS age_seconds,
          coalesce(a.datname, p.database) AS database, a.application_name,
          CASE WHEN p.gid IS NOT NULL THEN 'prepared' ELSE a.state END AS state
     FROM watermark w
-    LEFT JOIN pg_stat_activity a ON a.backend_xid = xid(w.xid)
+    LEFT JOIN pg_stat_activity a ON a.backend_xid = xid(w.xid) AND a.pid <> pg_backend_pid() AND a.datname = current_database()
+                                AND a.application_name <> 'claim-ledger-log-reader:' || w.xid::text
     LEFT JOIN pg_prepared_xacts p ON p.transaction = xid(w.xid)
+   WHERE a.pid IS NOT NULL OR p.gid IS NOT NULL
    LIMIT 1`;
 
 /**
