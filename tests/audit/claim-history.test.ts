@@ -1,4 +1,5 @@
 import { ClaimHistoryResponse, ClaimPointInTimeResponse } from '@claims/contracts';
+import { CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { EDITOR_ACTOR, openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 
@@ -55,7 +56,7 @@ describe('claim history and time travel', () => {
       ['claim_event', 'ClaimDisputed', 3],
       ['source_event', 'SourceReliabilityRegraded', 3],
     ]);
-    expect(body.modelVersion).toBe('assessment-model-v1');
+    expect(body.modelVersion).toBe(CURRENT_ASSESSMENT_MODEL.modelVersion);
     const [asserted, corroborated, disputed, regraded] = body.entries;
     expect(corroborated).toMatchObject({ actor: EDITOR_ACTOR, correlationId: 'case-4711', causationId: 'tip-99' });
     expect(regraded.streamId).toBe(`source-${denier}`);
@@ -85,8 +86,8 @@ describe('claim history and time travel', () => {
     for (const { version, body } of responses) {
       const then = await api.http().get(`/claims/${claimId}?atVersion=${version}`).expect(200);
       const parsed = ClaimPointInTimeResponse.parse(then.body);
-      expect(then.headers['x-assessment-model']).toBe('assessment-model-v1');
-      expect(parsed.pointInTime).toMatchObject({ atVersion: version, recomputed: true, modelVersion: 'assessment-model-v1' });
+      expect(then.headers['x-assessment-model']).toBe(CURRENT_ASSESSMENT_MODEL.modelVersion);
+      expect(parsed.pointInTime).toMatchObject({ atVersion: version, recomputed: true, modelVersion: CURRENT_ASSESSMENT_MODEL.modelVersion });
       const { pointInTime: _pointInTime, ...claim } = then.body;
       expect(claim).toEqual(body);
     }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { freePort } from '@claims/platform';
 import { makeDataParent, REPO_ROOT as ROOT, startNpmStart, type StartedService } from '../support/npm-start';
 const WALKTHROUGH = path.join(ROOT, 'docs', 'walkthrough.md');
@@ -94,7 +95,7 @@ describe('docs/walkthrough.md', () => {
     expect(history).toMatch(/ClaimDisputed\s+Walkthrough editor/);
     // Step 7: before the dispute, recomputed from the log with a named model; now, the dispute counts.
     expect(asOf).toMatch(/"recomputed": true/);
-    expect(asOf).toMatch(/"modelVersion": "assessment-model-v1"/);
+    expect(asOf).toContain(`"modelVersion": "${CURRENT_ASSESSMENT_MODEL.modelVersion}"`);
     const [, statusThen, statusNow] = asOf.trim().split('\n').slice(-3);
     expect(statusThen).not.toBe(statusNow);
     // Step 8: the log verifies, over HTTP and from the command line, and matches the checkpoint just taken.

@@ -1,5 +1,13 @@
-import { ClaimStatusChangedV1 } from '@claims/contracts';
-import { changedFields, statusChangeId, toStatusChangedMessage, type AssessedStatus, type ClaimAssessmentChange } from './status-change';
+import { ClaimStatusChangedV1, MODEL_UPGRADE_CAUSE_STREAM, MODEL_UPGRADE_CAUSE_TYPE, ModelUpgradeCauseV1, StatusChangeEventCauseV1 } from '@claims/contracts';
+import {
+  changedFields,
+  modelUpgradeId,
+  statusChangeId,
+  toModelUpgradeMessage,
+  toStatusChangedMessage,
+  type AssessedStatus,
+  type ClaimAssessmentChange,
+} from './status-change';
 
 const assessment = (overrides: Partial<AssessedStatus> = {}): AssessedStatus => ({
   publishedStatus: 'unverified',
@@ -57,5 +65,46 @@ describe('status change detection', () => {
     expect(statusChangeId('claim-kalamba', '0D4C3A52-7E0B-4C55-9E2A-1B7F4E8A9C10')).toBe(id);
     expect(statusChangeId('claim-kalamba', '1d4c3a52-7e0b-4c55-9e2a-1b7f4e8a9c10')).not.toBe(id);
     expect(statusChangeId('claim-other', '0d4c3a52-7e0b-4c55-9e2a-1b7f4e8a9c10')).not.toBe(id);
+  });
+});
+
+describe('model-upgrade status changes', () => {
+  const upgrade = { modelVersion: 'assessment-model-v2', position: { transactionId: '913', globalPosition: 0 }, at: '2026-12-01T20:00:00Z' };
+  const v1 = assessment({ modelVersion: 'assessment-model-v1' });
+  const v2 = assessment({ publishedStatus: 'contested', credibilityRating: 4, modelVersion: 'assessment-model-v2' });
+  /** The schema as consumers held it before the model-upgrade cause existed. */
+  const BeforeModelUpgrade = ClaimStatusChangedV1.extend({ cause: StatusChangeEventCauseV1 });
+
+  it('names the model upgrade as the cause, with the new model, and emits nothing when the headline stays', () => {
+    const message = toModelUpgradeMessage({ claimId: 'claim-tessit', before: v1, after: v2 }, upgrade);
+    expect(message).toMatchObject({
+      claimId: 'claim-tessit',
+      previous: { status: 'unverified', credibilityRating: 6 },
+      current: { status: 'contested', credibilityRating: 4 },
+      changed: ['status', 'credibilityRating'],
+      cause: { eventId: modelUpgradeId(upgrade), eventType: MODEL_UPGRADE_CAUSE_TYPE, streamId: MODEL_UPGRADE_CAUSE_STREAM, streamVersion: 2, position: '913-0' },
+      modelVersion: 'assessment-model-v2',
+      occurredAt: '2026-12-01T20:00:00.000Z',
+    });
+    expect(toModelUpgradeMessage({ claimId: 'claim-tessit', before: v1, after: { ...v1, modelVersion: 'assessment-model-v2' } }, upgrade)).toBeUndefined();
+  });
+
+  it('parses with the current schema and with the schema from before the cause kind existed', () => {
+    const message = toModelUpgradeMessage({ claimId: 'claim-tessit', before: v1, after: v2 }, upgrade);
+    expect(ClaimStatusChangedV1.parse(message)).toEqual(message);
+    expect(BeforeModelUpgrade.parse(message)).toEqual(message);
+    // The current schema pins the kind: a model-upgrade cause names the model, not a stream of the log.
+    expect(ModelUpgradeCauseV1.parse(message?.cause)).toEqual(message?.cause);
+    expect(ModelUpgradeCauseV1.safeParse({ ...message?.cause, streamId: 'claim-tessit' }).success).toBe(false);
+  });
+
+  it('gives one switch one id, shared by its messages, and each claim its own message id', () => {
+    const first = toModelUpgradeMessage({ claimId: 'claim-a', before: v1, after: v2 }, upgrade);
+    const second = toModelUpgradeMessage({ claimId: 'claim-b', before: v1, after: v2 }, upgrade);
+    const later = toModelUpgradeMessage({ claimId: 'claim-a', before: v1, after: v2 }, { ...upgrade, position: { transactionId: '990', globalPosition: 0 } });
+    expect(first?.cause.eventId).toBe(second?.cause.eventId);
+    expect(first?.id).not.toBe(second?.id);
+    expect(later?.cause.eventId).not.toBe(first?.cause.eventId);
+    expect(later?.id).not.toBe(first?.id);
   });
 });

@@ -12,4 +12,6 @@ export * from './claim-history/claim-history.loader';
 export * from './rebuild/replay-folds';
 export * from './rebuild/rebuild-tables';
 export * from './rebuild/rebuild';
+export * from './rebuild/model-upgrade';
+export * from './what-if/what-if';
 export * from './projection-status';

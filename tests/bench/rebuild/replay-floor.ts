@@ -2,7 +2,7 @@
 // rebuild does, validate and fold each event, assess each claim and serialise its row. What is left of a
 // rebuild's time beyond this is PostgreSQL storing the rows, and how well the two overlap.
 import type { Pool } from 'pg';
-import { ASSESSMENT_MODEL_V1 } from '@claims/domain';
+import { CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { readableHead, type ReplayEvent } from '@claims/event-store';
 import { ClaimFold, claimViewRowValues, foldSources, readClaimBatch, STREAM_PREFIXES } from '@claims/projections';
 
@@ -17,7 +17,7 @@ export const replayWithoutWrites = async (pool: Pool): Promise<{ events: number;
   let documentBytes = 0;
   let current: ClaimFold | undefined;
   const finish = (fold: ClaimFold) => {
-    const view = fold.view(sources, ASSESSMENT_MODEL_V1);
+    const view = fold.view(sources, CURRENT_ASSESSMENT_MODEL);
     if (!view) return;
     const values = claimViewRowValues(view);
     documentBytes += String(values[values.length - 2]).length + String(values[values.length - 1]).length;

@@ -15,7 +15,7 @@ import {
   LogCheckpointSchema,
   type LogCheckpointResponse,
 } from '@claims/contracts';
-import { ASSESSMENT_MODEL_V1, ClaimNotFound } from '@claims/domain';
+import { ClaimNotFound, CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { formatLogPosition } from '@claims/event-store';
 import { headlineOf, type ClaimHeadline, type ClaimHistoryStep } from '@claims/projections';
 import { RequirePermission } from '../auth/access.decorators';
@@ -84,7 +84,7 @@ export class AuditController {
   async history(@Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams): Promise<ClaimHistoryResponse> {
     const steps = await this.queries.execute(new GetClaimHistoryQuery(claimId));
     if (steps.length === 0) throw new ClaimNotFound(claimId);
-    return { claimId, modelVersion: ASSESSMENT_MODEL_V1.modelVersion, entries: steps.map(toHistoryEntry) };
+    return { claimId, modelVersion: CURRENT_ASSESSMENT_MODEL.modelVersion, entries: steps.map(toHistoryEntry) };
   }
 
   @Get('audit/verify')

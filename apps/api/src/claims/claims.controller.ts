@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import {
   AddReportRequest,
   AddReportResponse,
+  assessmentModelQuery,
   AmendStatementRequest,
   AttachEvidenceRequest,
   AttachEvidenceResponse,
@@ -24,10 +25,16 @@ import {
   WithdrawVerdictRequest,
 } from '@claims/contracts';
 import { z } from 'zod';
-import { ClaimNotFound, ReportNotFound } from '@claims/domain';
+import {
+  ASSESSMENT_MODEL_NAMES,
+  ASSESSMENT_MODELS,
+  ClaimNotFound,
+  CURRENT_ASSESSMENT_MODEL,
+  ReportNotFound,
+  type AssessmentModelName,
+} from '@claims/domain';
 import { formatLogPosition } from '@claims/event-store';
-import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView } from '@claims/projections';
-import { GetClaimHistoryQuery } from '../audit/get-claim-history.query';
+import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView, type HistoryCut } from '@claims/projections';
 import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
@@ -41,12 +48,19 @@ import { IssueVerdictCommand } from './issue-verdict.command';
 import { ListClaimsQuery } from './list-claims.query';
 import { MergeClaimCommand } from './merge-claim.command';
 import { OpenClaimCommand } from './open-claim.command';
+import { RecomputeClaimQuery } from './recompute-claim.query';
 import { newResourceId } from './resource-id';
 import { RetractReportCommand } from './retract-report.command';
 import { WithdrawVerdictCommand } from './withdraw-verdict.command';
 
 const IF_MATCH = { 'If-Match': 'The claim version (ETag) the change is based on; a stale one answers 412' };
 const tags = ['claims'];
+
+/** `GET /claims/:claimId`: time travel (`asOf` or `atVersion`) and the model to recompute with (`model`). */
+const ClaimReadQuery = ClaimPointInTimeQuery.extend(
+  assessmentModelQuery(ASSESSMENT_MODEL_NAMES as [AssessmentModelName, ...AssessmentModelName[]]).shape,
+);
+type ClaimReadQuery = z.infer<typeof ClaimReadQuery>;
 
 /** Every answer about one claim carries its stream version as the ETag, for the next `If-Match`. */
 const withClaim = (response: Response, view: ClaimView): ClaimResponse => {
@@ -105,29 +119,34 @@ export class ClaimsController {
 
   @Get(':claimId')
   @ApiOperation({
-    summary: 'A claim with its assessment and explanation; with asOf or atVersion, as it stood then',
+    summary: 'A claim with its assessment and explanation; with asOf or atVersion, as it stood then; with model, as another assessment model judges it',
     description:
       '`asOf` (an instant of the store\'s clock) or `atVersion` (a claim version) recomputes the claim and its assessment by replaying the log ' +
-      '(the claim and its sources as they were then) with the same pure assessment code; `pointInTime.modelVersion` and the ' +
-      '`X-Assessment-Model` header name the model used.',
+      '(the claim and its sources as they were then) with the same pure assessment code. `model` (' +
+      ASSESSMENT_MODEL_NAMES.join(', ') +
+      ') recomputes it with that assessment model instead of the current one, alone or with `asOf`/`atVersion`. ' +
+      'A recomputed answer has `pointInTime`; its `modelVersion` and the `X-Assessment-Model` header name the model used.',
     tags,
     params: ClaimIdParams,
-    query: ClaimPointInTimeQuery,
+    query: ClaimReadQuery,
     responses: { 200: z.union([ClaimResponse, ClaimPointInTimeResponse]) },
     problems: [404],
   })
   @RequirePermission('claims:read')
   async get(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
-    @Query(new ZodValidationPipe(ClaimPointInTimeQuery)) at: ClaimPointInTimeQuery,
+    @Query(new ZodValidationPipe(ClaimReadQuery)) at: ClaimReadQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClaimResponse | ClaimPointInTimeResponse> {
-    if (at.asOf === undefined && at.atVersion === undefined) return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
-    const cut = at.atVersion !== undefined ? { atVersion: at.atVersion } : { asOf: new Date(at.asOf as string) };
-    const steps = await this.queries.execute(new GetClaimHistoryQuery(claimId, cut));
+    if (at.asOf === undefined && at.atVersion === undefined && at.model === undefined) {
+      return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
+    }
+    const cut: HistoryCut = at.atVersion !== undefined ? { atVersion: at.atVersion } : at.asOf !== undefined ? { asOf: new Date(at.asOf) } : {};
+    const params = at.model !== undefined ? ASSESSMENT_MODELS[at.model] : CURRENT_ASSESSMENT_MODEL;
+    const steps = await this.queries.execute(new RecomputeClaimQuery(claimId, cut, params));
     const step = steps.at(-1);
     if (!step || (at.atVersion !== undefined && step.view.version !== at.atVersion)) {
-      if (steps.length === 0 && at.atVersion === undefined) throw new HttpProblem(404, 'CLAIM_NOT_FOUND', 'Not found', `Claim ${claimId} did not exist at ${at.asOf}`, { field: 'query.asOf' });
+      if (steps.length === 0 && at.asOf !== undefined) throw new HttpProblem(404, 'CLAIM_NOT_FOUND', 'Not found', `Claim ${claimId} did not exist at ${at.asOf}`, { field: 'query.asOf' });
       if (!step) throw new ClaimNotFound(claimId);
       throw new HttpProblem(404, 'CLAIM_VERSION_NOT_FOUND', 'Not found', `Claim ${claimId} has no version ${at.atVersion}`, { field: 'query.atVersion' });
     }

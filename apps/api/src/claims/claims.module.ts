@@ -9,6 +9,7 @@ import { IssueVerdictHandler } from './issue-verdict.handler';
 import { ListClaimsHandler } from './list-claims.handler';
 import { MergeClaimHandler } from './merge-claim.handler';
 import { OpenClaimHandler } from './open-claim.handler';
+import { RecomputeClaimHandler } from './recompute-claim.handler';
 import { RetractReportHandler } from './retract-report.handler';
 import { WithdrawVerdictHandler } from './withdraw-verdict.handler';
 
@@ -27,6 +28,7 @@ import { WithdrawVerdictHandler } from './withdraw-verdict.handler';
     AmendStatementHandler,
     GetClaimHandler,
     ListClaimsHandler,
+    RecomputeClaimHandler,
   ],
 })
 export class ClaimsModule {}

@@ -1,4 +1,5 @@
 import { describeTransaction, formatLogPosition, HELD_BACK_WARNING_MS, listSubscriptionCheckpoints, oldestRunningTransaction } from '@claims/event-store';
+import { CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { createProgress, type Progress } from '@claims/platform';
 import {
   inlineProjectionStatus,
@@ -11,9 +12,11 @@ import {
 } from '@claims/projections';
 import type { CliCommand } from './cli-command';
 import { CliUsageError, parseCliArgs, withOwnerPool } from './cli-options';
+import { modelOption } from './model-option';
+import { projectionsWhatIfCommand } from './projections-what-if.command';
 
 const STATUS_USAGE = 'npm run cli -- projections status';
-const REBUILD_USAGE = `npm run cli -- projections rebuild [${PROJECTION_NAMES.join('|')}] [--batch-size 2000] [--keep-previous] [--json]`;
+const REBUILD_USAGE = `npm run cli -- projections rebuild [${PROJECTION_NAMES.join('|')}] [--model <name>] [--batch-size 2000] [--keep-previous] [--json]`;
 
 interface ProjectionStatus {
   name: string;
@@ -58,14 +61,25 @@ export const projectionsStatusCommand: CliCommand = {
     );
     // Subscriptions (and the feed) stop at the oldest transaction still running: name it, so a stuck one is found.
     const oldestTransaction = (await oldestRunningTransaction(pool)) ?? null;
+    // Rows left by another model than the current one wait for `projections rebuild` to switch them.
+    const { rows: models } = await pool.query<{ model_version: string; rows: number }>(
+      'SELECT model_version, count(*)::int AS rows FROM claim_view GROUP BY model_version ORDER BY model_version',
+    );
+    const claimViewModels = Object.fromEntries(models.map((row) => [row.model_version, row.rows]));
     if (values.json) {
-      context.print(JSON.stringify({ projections: statuses, rebuilds, oldestRunningTransaction: oldestTransaction }));
+      context.print(JSON.stringify({ projections: statuses, rebuilds, oldestRunningTransaction: oldestTransaction, claimViewModels, currentModel: CURRENT_ASSESSMENT_MODEL.modelVersion }));
       return;
     }
     context.print(`${'projection'.padEnd(28)} ${'kind'.padEnd(13)} ${'rows'.padStart(10)} ${'checkpoint'.padEnd(22)} ${'lag'.padStart(8)}`);
     for (const status of statuses) {
       context.print(
         `${status.name.padEnd(28)} ${status.kind.padEnd(13)} ${(status.rows?.toLocaleString('en-US') ?? '-').padStart(10)} ${(status.checkpoint ?? '(empty)').padEnd(22)} ${status.lag.toLocaleString('en-US').padStart(8)}${status.detail ? `  ${status.detail}` : ''}`,
+      );
+    }
+    const stale = models.filter((row) => row.model_version !== CURRENT_ASSESSMENT_MODEL.modelVersion);
+    if (models.length > 0) {
+      context.print(
+        `claim_view rows by model: ${models.map((row) => `${row.model_version} ${row.rows.toLocaleString('en-US')}`).join(', ')}; current ${CURRENT_ASSESSMENT_MODEL.modelVersion}${stale.length > 0 ? ' (run `projections what-if`, then `projections rebuild`, to switch)' : ''}`,
       );
     }
     if (oldestTransaction && (oldestTransaction.ageSeconds ?? 0) >= HELD_BACK_WARNING_MS / 1000) {
@@ -83,6 +97,13 @@ export const describeRebuild = (report: RebuildReport): string[] => {
   const lines = [
     `rebuilt ${report.projections.join(', ')}${report.resumed ? ' (resumed)' : ''}: ${report.events.toLocaleString('en-US')} events, ${report.claims.toLocaleString('en-US')} claims, ${report.sources.toLocaleString('en-US')} sources in ${report.seconds.toFixed(1)} s; caught up ${report.caughtUp} events written meanwhile; swapped in at ${report.cut}`,
   ];
+  const model = report.model;
+  const switched = model !== undefined && Object.keys(model.liveRowsByModel).some((version) => version !== model.modelVersion);
+  if (model && switched) {
+    lines.push(
+      `model: switched to ${model.modelVersion} (live rows were ${Object.entries(model.liveRowsByModel).map(([version, rows]) => `${version} ${rows.toLocaleString('en-US')}`).join(', ')}); ${model.headlineChanges.toLocaleString('en-US')} claims changed status, rating or band: ${model.messages.toLocaleString('en-US')} status changes written to the feed (cause AssessmentModelUpgraded)`,
+    );
+  } else if (model) lines.push(`model: ${model.modelVersion}`);
   const drifted = report.drift.filter((table) => table.differing > 0 || table.liveRows !== table.rebuiltRows);
   if (drifted.length === 0) lines.push(`drift: none (${report.drift.map((table) => `${table.table} ${table.rebuiltRows.toLocaleString('en-US')} rows identical`).join(', ')})`);
   for (const table of drifted) {
@@ -90,7 +111,11 @@ export const describeRebuild = (report: RebuildReport): string[] => {
       lines.push(`${table.table}: ${table.rebuiltRows.toLocaleString('en-US')} rows built (the live table was empty)`);
       continue;
     }
-    lines.push(`drift in ${table.table}: ${table.differing} rows differ (live ${table.liveRows}, rebuilt ${table.rebuiltRows}); the rebuilt rows are now live`);
+    lines.push(
+      `${switched && table.table === 'claim_view' ? 'rows re-assessed' : 'drift'} in ${table.table}: ${table.differing} rows differ (live ${table.liveRows}, rebuilt ${table.rebuiltRows}); the rebuilt rows are now live`,
+    );
+    // After a model switch every re-assessed row differs in its assessment: listing them says nothing more.
+    if (switched && table.table === 'claim_view') continue;
     for (const sample of table.samples) lines.push(`  ${sample.key}: ${sample.columns.join(', ')}`);
   }
   return lines;
@@ -98,10 +123,11 @@ export const describeRebuild = (report: RebuildReport): string[] => {
 
 export const projectionsRebuildCommand: CliCommand = {
   path: ['projections', 'rebuild'],
-  summary: 'replay the log into fresh tables, swap them in atomically, report drift (resumable)',
+  summary: 'replay the log into fresh tables (with the current assessment model, or --model), swap them in atomically, report drift (resumable)',
   usage: REBUILD_USAGE,
   run: async (args, context) => {
-    const { values, positionals } = parseCliArgs(args, REBUILD_USAGE, { 'batch-size': { type: 'string' }, 'keep-previous': { type: 'boolean' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseCliArgs(args, REBUILD_USAGE, { model: { type: 'string' }, 'batch-size': { type: 'string' }, 'keep-previous': { type: 'boolean' }, json: { type: 'boolean' } }, true);
+    const model = modelOption(values.model, REBUILD_USAGE);
     const names = positionals as ProjectionName[];
     const unknown = names.filter((name) => !PROJECTION_NAMES.includes(name));
     if (unknown.length > 0 || names.length > 1) throw new CliUsageError(`unknown projection ${unknown.join(', ') || names.join(', ')}; one of ${PROJECTION_NAMES.join(', ')}\nusage: ${REBUILD_USAGE}`);
@@ -113,6 +139,7 @@ export const projectionsRebuildCommand: CliCommand = {
         rebuildProjections(pool, {
           ...(names.length ? { projections: names } : {}),
           ...(batchSize ? { batchSize } : {}),
+          params: model.params,
           keepPrevious: values['keep-previous'] ?? false,
           onStart: ({ total, resumed }) => {
             progress = createProgress({ label: resumed ? 'rebuild (resumed)' : 'rebuild', total });
@@ -130,4 +157,4 @@ export const projectionsRebuildCommand: CliCommand = {
   },
 };
 
-export const projectionsCommands: CliCommand[] = [projectionsStatusCommand, projectionsRebuildCommand];
+export const projectionsCommands: CliCommand[] = [projectionsStatusCommand, projectionsRebuildCommand, projectionsWhatIfCommand];

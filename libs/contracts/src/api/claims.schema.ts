@@ -175,3 +175,14 @@ export const ClaimReportResponse = ClaimReportSchema.extend({ claimId: z.string(
 export type ClaimReportResponse = z.infer<typeof ClaimReportResponse>;
 export const ClaimEvidenceResponse = ClaimEvidenceSchema.extend({ claimId: z.string() });
 export type ClaimEvidenceResponse = z.infer<typeof ClaimEvidenceResponse>;
+
+/**
+ * `?model=<name>` on a claim read: recompute the assessment from the log with the named model instead of
+ * reading the live row. The names are the domain's (`ASSESSMENT_MODEL_NAMES`), passed in because the
+ * contracts do not depend on the domain; the route combines this with its time-travel query.
+ */
+export const assessmentModelQuery = <const Name extends string>(modelNames: readonly [Name, ...Name[]]) =>
+  z.strictObject({
+    /** The assessment model to recompute with, by name (e.g. `v1`); omitted: the live row. */
+    model: z.enum(modelNames).optional(),
+  });

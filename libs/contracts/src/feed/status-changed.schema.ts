@@ -40,6 +40,45 @@ export type ClaimStatusSnapshotV1 = z.infer<typeof ClaimStatusSnapshotV1>;
 export const StatusChangeField = z.enum(['status', 'credibilityRating', 'band']);
 export type StatusChangeField = z.infer<typeof StatusChangeField>;
 
+/** The event whose projection caused the change: a claim's own event, or a source's (a re-grade). */
+export const StatusChangeEventCauseV1 = z.strictObject({
+  eventId: z.uuid(),
+  eventType: z.string().min(1).max(100),
+  /** The stream of that event: `claim-<id>` or `source-<id>`. */
+  streamId: z.string().min(1).max(200),
+  /** Version of that stream after the event. */
+  streamVersion: z.number().int().positive(),
+  /** Where the event sits in the global log; per claim, later changes have later positions. */
+  position: FeedLogPosition,
+});
+export type StatusChangeEventCauseV1 = z.infer<typeof StatusChangeEventCauseV1>;
+
+/** `cause.eventType` of a change made by switching the assessment model: no event of the log has it. */
+export const MODEL_UPGRADE_CAUSE_TYPE = 'AssessmentModelUpgraded';
+/** `cause.streamId` of a model upgrade: names the assessment model, not a stream of the log. */
+export const MODEL_UPGRADE_CAUSE_STREAM = 'assessment-model';
+
+/**
+ * A change caused by a rebuild that switched the assessment model (`projections rebuild` with another model
+ * than the live rows'): the same evidence, judged by another model. It has the fields of an event cause, so a
+ * consumer holding the schema from before this kind existed still parses the message (the v1 contract is
+ * unchanged); this schema pins what tells the kinds apart.
+ */
+export const ModelUpgradeCauseV1 = z.strictObject({
+  /** Id of the switch: the same on every message one rebuild wrote. Not an event id. */
+  eventId: z.uuid(),
+  eventType: z.literal(MODEL_UPGRADE_CAUSE_TYPE),
+  streamId: z.literal(MODEL_UPGRADE_CAUSE_STREAM),
+  /** The number of the model switched to (2 for `assessment-model-v2`); `modelVersion` names it. */
+  streamVersion: z.number().int().positive(),
+  /**
+   * Where the switch sits in the log: after every event the rebuild re-assessed, before any later one
+   * (`<transaction id of the swap>-0`), so "apply only if `cause.position` is later" keeps working.
+   */
+  position: FeedLogPosition,
+});
+export type ModelUpgradeCauseV1 = z.infer<typeof ModelUpgradeCauseV1>;
+
 /**
  * `claim.status-changed.v1`: a claim's published status, credibility rating or confidence band changed.
  * Topic `claims.status.v1`, key = `claimId`; the SSE and paged feeds carry the same object.
@@ -52,17 +91,11 @@ export const ClaimStatusChangedV1 = z.strictObject({
   previous: ClaimStatusSnapshotV1.nullable(),
   current: ClaimStatusSnapshotV1,
   changed: z.array(StatusChangeField).min(1),
-  /** The event whose projection caused the change: a claim's own event, or a source's (a re-grade). */
-  cause: z.strictObject({
-    eventId: z.uuid(),
-    eventType: z.string().min(1).max(100),
-    /** The stream of that event: `claim-<id>` or `source-<id>`. */
-    streamId: z.string().min(1).max(200),
-    /** Version of that stream after the event. */
-    streamVersion: z.number().int().positive(),
-    /** Where the event sits in the global log; per claim, later changes have later positions. */
-    position: FeedLogPosition,
-  }),
+  /**
+   * What moved the headline: an event (`StatusChangeEventCauseV1`), or a switch of the assessment model
+   * (`ModelUpgradeCauseV1`: re-assessment, not new evidence). Tell them apart by `eventType`.
+   */
+  cause: z.union([ModelUpgradeCauseV1, StatusChangeEventCauseV1]),
   /** The assessment model that computed `current` (e.g. `assessment-model-v1`). */
   modelVersion: z.string().min(1).max(100),
   /** When the causing event was recorded. */

@@ -1,6 +1,6 @@
 import { readClaimEvent, readSourceEvent } from '@claims/contracts';
 import {
-  ASSESSMENT_MODEL_V1,
+  CURRENT_ASSESSMENT_MODEL,
   claimDecider,
   sourceDecider,
   toSourceSnapshot,
@@ -56,7 +56,7 @@ export const replayClaimHistory = (
   claimEvents: readonly RecordedEvent[],
   sourceEvents: readonly RecordedEvent[],
   cut: HistoryCut = {},
-  params: AssessmentParams = ASSESSMENT_MODEL_V1,
+  params: AssessmentParams = CURRENT_ASSESSMENT_MODEL,
 ): ClaimHistoryStep[] => {
   const cutVersion = 'atVersion' in cut ? cut.atVersion : undefined;
   const cutTime = 'asOf' in cut ? cut.asOf.getTime() : undefined;
@@ -121,7 +121,7 @@ export const claimViewAt = (
   claimEvents: readonly RecordedEvent[],
   sourceEvents: readonly RecordedEvent[],
   cut: HistoryCut,
-  params: AssessmentParams = ASSESSMENT_MODEL_V1,
+  params: AssessmentParams = CURRENT_ASSESSMENT_MODEL,
 ): ClaimHistoryStep | undefined => replayClaimHistory(claimEvents, sourceEvents, cut, params).at(-1);
 
 /** Sources a claim stream ever names (reporting and relayed): whose streams its history needs. */

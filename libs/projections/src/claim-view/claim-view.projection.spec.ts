@@ -1,5 +1,16 @@
 import { ClaimResponse, ClaimSummary, SourceResponse, type ClaimEvent } from '@claims/contracts';
-import { claimDecider, foldEvents, sourceDecider, type OnRecordClaim, type RegisteredSource } from '@claims/domain';
+import {
+  ASSESSMENT_MODEL_V1,
+  ASSESSMENT_MODEL_V2,
+  ASSESSMENT_MODELS,
+  claimDecider,
+  CURRENT_ASSESSMENT_MODEL,
+  foldEvents,
+  sourceDecider,
+  type OnRecordClaim,
+  type RegisteredSource,
+} from '@claims/domain';
+import type { RecordedEvent } from '@claims/event-store';
 import {
   SAHEL_SOURCES,
   corroborated,
@@ -9,6 +20,7 @@ import {
   report,
   sahelCatalogue,
 } from '@claims/domain/testing';
+import { claimViewAt, replayClaimHistory } from '../claim-history/claim-history';
 import { sourceViewOf, toSourceResponse } from '../source-view/source-view.projection';
 import { actorKeysOf, claimViewChangeOf, claimViewOf, sourceIdsOf, toClaimResponse, toClaimSummary } from './claim-view.projection';
 
@@ -48,7 +60,7 @@ describe('claim view projection', () => {
       credibilityRating,
       band,
       confidence,
-      modelVersion: 'assessment-model-v1',
+      modelVersion: CURRENT_ASSESSMENT_MODEL.modelVersion,
     });
 
     expect(claimViewChangeOf(undefined, before)).toMatchObject({ previous: null, current: headline(0.529412, 'roughly_even_chance', 6), headlineChanged: true });
@@ -82,5 +94,40 @@ describe('claim view projection', () => {
     const response = toSourceResponse(sourceViewOf(source, at(1)), [view]);
     expect(SourceResponse.parse(response)).toEqual(response);
     expect(response.claims[0].reports).toEqual([{ reportId: 'rep-wikipedia', stance: 'disputes', active: true, role: 'reported' }]);
+  });
+});
+
+describe('assessment models in projections', () => {
+  const recorded = (event: ClaimEvent, version: number): RecordedEvent => ({
+    eventId: `00000000-0000-4000-8000-${String(version).padStart(12, '0')}`,
+    streamId: `claim-${event.data.claimId}`,
+    streamVersion: version,
+    globalPosition: version,
+    transactionId: String(100 + version),
+    type: event.type,
+    schemaVersion: 1,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: {},
+    recordedAt: new Date(`2024-01-15T10:0${version}:00Z`),
+    hash: '00',
+  });
+
+  it('live rows are assessed with the current model; another model only when asked for', () => {
+    const claim = claimFrom(kalamba);
+    expect(CURRENT_ASSESSMENT_MODEL).toBe(ASSESSMENT_MODELS.v2);
+    expect(claimViewOf(claim, sahelCatalogue(), at(3)).assessment.modelVersion).toBe(ASSESSMENT_MODEL_V2.modelVersion);
+    expect(claimViewOf(claim, sahelCatalogue(), at(3), ASSESSMENT_MODEL_V1).assessment.modelVersion).toBe(ASSESSMENT_MODEL_V1.modelVersion);
+  });
+
+  it('every history step names the model that produced it', () => {
+    const events = kalamba.map((event, index) => recorded(event, index + 1));
+    for (const [params, version] of [
+      [undefined, ASSESSMENT_MODEL_V2.modelVersion],
+      [ASSESSMENT_MODEL_V1, ASSESSMENT_MODEL_V1.modelVersion],
+    ] as const) {
+      const steps = replayClaimHistory(events, [], {}, params);
+      expect(steps.map((step) => step.view.assessment.modelVersion)).toEqual([version, version, version]);
+      expect(claimViewAt(events, [], { atVersion: 2 }, params)?.view.assessment.modelVersion).toBe(version);
+    }
   });
 });

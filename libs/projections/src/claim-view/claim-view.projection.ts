@@ -8,7 +8,7 @@ import type {
 } from '@claims/contracts';
 import {
   assessClaim,
-  ASSESSMENT_MODEL_V1,
+  CURRENT_ASSESSMENT_MODEL,
   normaliseName,
   type AssessmentParams,
   type ClaimAssessment,
@@ -56,7 +56,7 @@ export const claimViewOf = (
   claim: OnRecordClaim,
   catalogue: SourceCatalogue,
   at: ProjectionPoint,
-  params: AssessmentParams = ASSESSMENT_MODEL_V1,
+  params: AssessmentParams = CURRENT_ASSESSMENT_MODEL,
 ): ClaimView => ({
   claimId: claim.claimId,
   version: at.version,

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { ASSESSMENT_MODEL_V1, type AssessmentParams } from '@claims/domain';
+import { CURRENT_ASSESSMENT_MODEL, type AssessmentParams } from '@claims/domain';
 import {
   compareLogPositions,
   countLogEvents,
@@ -16,6 +16,7 @@ import {
 import type { ClaimView } from '../claim-view/claim-view.projection';
 import { claimStreamId, parseStreamId, STREAM_PREFIXES } from '../streams';
 import { inTransaction, lockSourceCatalogue } from '../transaction';
+import { announceModelUpgrade, type ModelUpgradeReport } from './model-upgrade';
 import { ClaimFold, SourceFolds } from './replay-folds';
 import {
   addShadowIndexes,
@@ -42,6 +43,11 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Keep `<table>_previous` after the swap (default: dropped once compared). */
   keepPrevious?: boolean;
+  /**
+   * The assessment model claims are assessed with (default: `CURRENT_ASSESSMENT_MODEL`, the one live writes
+   * use). Rows the live table holds from another model are switched to it, and each claim whose headline
+   * that moves gets a model-upgrade status change in the outbox (see `announceModelUpgrade`).
+   */
   params?: AssessmentParams;
   /** Progress: `total` once known, then events replayed. */
   onStart?: (info: { total: number; resumed: boolean; cut: LogPosition }) => void;
@@ -69,6 +75,8 @@ export interface RebuildReport {
   caughtUp: number;
   /** Live rows (just before the swap) compared with the rebuilt ones: there should be no difference. */
   drift: TableDrift[];
+  /** The model the rows were rebuilt with, and what switching to it moved (claim_view only). */
+  model?: ModelUpgradeReport;
   seconds: number;
   /** Seconds spent in each phase of this run: where a slow rebuild spends its time. */
   phases: { sources: number; replay: number; indexes: number; catchUp: number; swap: number };
@@ -95,13 +103,18 @@ interface RebuildState {
 const targetKey = (projections: readonly ProjectionName[]): string => [...projections].sort().join('+');
 
 /** Folds every source event up to `cut` (log order), in batches. */
-export const foldSources = async (db: Queryable, cut: LogPosition, batchSize: number, onEvents: (n: number) => void): Promise<SourceFolds> => {
+export const foldSources = async (
+  db: Queryable,
+  cut: LogPosition,
+  batchSize: number,
+  onEvents: (n: number, lastRead: LogPosition | undefined) => void,
+): Promise<SourceFolds> => {
   const sources = new SourceFolds();
   let after: LogPosition = LOG_START;
   for (;;) {
     const events = await readLogByPrefix(db, { prefixes: [STREAM_PREFIXES.source], after, upTo: cut, limit: batchSize });
     for (const event of events) sources.apply(event.streamId.slice(STREAM_PREFIXES.source.length), event);
-    onEvents(events.length);
+    onEvents(events.length, events.at(-1)?.position);
     if (events.length < batchSize) return sources;
     after = events[events.length - 1].position;
   }
@@ -131,17 +144,19 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   const tables = projections.flatMap((name) => [...PROJECTIONS[name].tables]);
   const key = targetKey(projections);
   const batchSize = options.batchSize ?? 2_000;
-  const params = options.params ?? ASSESSMENT_MODEL_V1;
+  const params = options.params ?? CURRENT_ASSESSMENT_MODEL;
   const progress = options.onProgress ?? (() => undefined);
 
   const { state, resumed } = await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`claim-ledger:rebuild:${key}`]);
-    const { rows } = await client.query<{ cut_transaction_id: string; cut_global_position: string; cursor_stream_id: string | null; events_done: string; phase: string }>(
-      `SELECT cut_transaction_id::text AS cut_transaction_id, cut_global_position, cursor_stream_id, events_done, phase
+    const { rows } = await client.query<{ cut_transaction_id: string; cut_global_position: string; cursor_stream_id: string | null; events_done: string; phase: string; model_version: string | null }>(
+      `SELECT cut_transaction_id::text AS cut_transaction_id, cut_global_position, cursor_stream_id, events_done, phase, model_version
          FROM projection_rebuilds WHERE target = $1 AND status = 'running'`,
       [key],
     );
-    if (rows[0] && (await shadowTablesExist(client, tables))) {
+    // A rebuild interrupted under another model starts over: one table never holds two models' rows.
+    const sameModel = (rows[0]?.model_version ?? null) === (withClaims ? params.modelVersion : null);
+    if (rows[0] && sameModel && (await shadowTablesExist(client, tables))) {
       const row = rows[0];
       return {
         resumed: true,
@@ -151,12 +166,12 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     await createShadowTables(client, tables);
     const cut = await readableHead(client);
     await client.query(
-      `INSERT INTO projection_rebuilds (target, status, phase, cut_transaction_id, cut_global_position, cursor_stream_id, events_done, started_at, updated_at, finished_at, report)
-       VALUES ($1, 'running', 'replay', $2::text::xid8, $3, NULL, 0, now(), now(), NULL, NULL)
+      `INSERT INTO projection_rebuilds (target, status, phase, cut_transaction_id, cut_global_position, cursor_stream_id, events_done, started_at, updated_at, finished_at, report, model_version)
+       VALUES ($1, 'running', 'replay', $2::text::xid8, $3, NULL, 0, now(), now(), NULL, NULL, $4)
        ON CONFLICT (target) DO UPDATE SET status = 'running', phase = 'replay', cut_transaction_id = EXCLUDED.cut_transaction_id,
          cut_global_position = EXCLUDED.cut_global_position, cursor_stream_id = NULL, events_done = 0, started_at = now(), updated_at = now(),
-         finished_at = NULL, report = NULL`,
-      [key, cut.transactionId, cut.globalPosition],
+         finished_at = NULL, report = NULL, model_version = EXCLUDED.model_version`,
+      [key, cut.transactionId, cut.globalPosition, withClaims ? params.modelVersion : null],
     );
     return { resumed: false, state: { cut, cursor: null, eventsDone: 0, phase: 'replay' } as RebuildState };
   });
@@ -211,7 +226,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     if (applied < 1000) break;
   }
 
-  const { drift, finalCut } = await inTransaction(pool, async (client) => {
+  const { drift, finalCut, model } = await inTransaction(pool, async (client) => {
     await lockSourceCatalogue(client, 'exclusive');
     // Claim and source writers hold the catalogue lock in their transactions: none is in flight now, so
     // every event of theirs is committed and visible without the readers' watermark.
@@ -229,12 +244,13 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
         drift.push(await compareTables(client, table, table, shadowOf(table), (PROJECTIONS[name].key as Record<string, string>)[table]));
       }
     }
+    const model = withClaims ? await announceModelUpgrade(client, params.modelVersion) : undefined;
     for (const table of tables) await swapInShadow(client, table);
     await client.query(`UPDATE projection_rebuilds SET status = 'done', phase = 'swapped', finished_at = now(), updated_at = now(), report = $2 WHERE target = $1`, [
       key,
-      JSON.stringify({ drift }),
+      JSON.stringify({ drift, ...(model ? { model } : {}) }),
     ]);
-    return { drift, finalCut: tail.head ?? cut };
+    return { drift, finalCut: tail.head ?? cut, model };
   });
   if (!options.keepPrevious) await dropTables(pool, tables.map(previousOf));
   phaseDone('swap');
@@ -249,6 +265,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     sources: sources.size,
     caughtUp,
     drift,
+    ...(model ? { model } : {}),
     seconds: (Date.now() - started) / 1000,
     phases,
   };

@@ -1,6 +1,6 @@
 import { readClaimEvent, readSourceEvent } from '@claims/contracts';
 import {
-  ASSESSMENT_MODEL_V1,
+  CURRENT_ASSESSMENT_MODEL,
   ClaimStateFold,
   sourceDecider,
   toSourceSnapshot,
@@ -105,7 +105,7 @@ export class ClaimFold {
    * source it named before that source event (which `reassessClaimsOfSource` applied to it). Every event
    * of its sources is at or before that touch, so the final snapshots are the ones the live row saw.
    */
-  view(sources: SourceFolds, params: AssessmentParams = ASSESSMENT_MODEL_V1): ClaimView | undefined {
+  view(sources: SourceFolds, params: AssessmentParams = CURRENT_ASSESSMENT_MODEL): ClaimView | undefined {
     if (this.state.status === 'none' || !this.last) return undefined;
     let touch = { position: this.last.position, decidedAt: decidedAtOf(this.last) };
     for (const [sourceId, linkedAt] of this.linkedAt) {
