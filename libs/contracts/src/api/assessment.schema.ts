@@ -24,6 +24,8 @@ export const ProvenanceClusterSchema = z.object({
   countedSupportReportId: z.string().optional(),
   countedDisputeReportId: z.string().optional(),
   corroborates: z.boolean(),
+  /** A non-self-interested dispute of at least `disputedMinEvidence`: a credible independent dispute. */
+  disputesCredibly: z.boolean(),
   beliefContribution: z.number(),
   disbeliefContribution: z.number(),
 });
@@ -78,6 +80,8 @@ export const ClaimAssessmentSchema = z.object({
   evidence: z.object({ support: z.number(), dispute: z.number() }),
   conflict: z.number(),
   computedStatus: ClaimStatus,
+  /** Why the computed status, in one sentence naming the sources on each side (every model gives one). */
+  statusReason: z.string().min(1),
   verdict: Verdict.nullable(),
   publishedStatus: PublishedStatus,
   credibilityRating: CredibilityRating,

@@ -47,6 +47,19 @@ export const SeedExpectation = z.strictObject({
   reasoning: z.string().trim().min(20),
   /** Where the analyst would answer differently from the model (the expectation follows the model). */
   disagreement: z.string().trim().min(10).optional(),
+  /**
+   * What assessment-model-v1 computed, only where it differs from the current model: its answer and why the
+   * current model's is the better one. Absent: v1 answers as above.
+   */
+  v1: z
+    .strictObject({
+      status: PublishedStatus,
+      computedStatus: ClaimStatus.optional(),
+      rating: CredibilityRating,
+      band: Icd203Band,
+      why: z.string().trim().min(20),
+    })
+    .optional(),
 });
 export type SeedExpectation = z.infer<typeof SeedExpectation>;
 

@@ -1,6 +1,6 @@
 import type { ClaimEvent } from '@claims/contracts';
-import { foldEvents } from '../shared/decider';
-import { sourceCatalogueOf } from '../source/source-catalogue';
+import { foldEvents } from '../../shared/decider';
+import { sourceCatalogueOf } from '../../source/source-catalogue';
 import {
   SAHEL_SOURCES,
   ceasefireRejectionAsserted,
@@ -13,11 +13,12 @@ import {
   report,
   retracted,
   sahelCatalogue,
-} from '../testing/sahel.fixtures';
-import { assessClaim, degreeOfConflict, icd203BandOf } from './claim.assessment';
-import { ASSESSMENT_MODEL_V1 } from './claim.assessment.params';
-import { claimDecider } from './claim.decider';
-import type { OnRecordClaim } from './claim.state';
+} from '../../testing/sahel.fixtures';
+import { assessClaim } from './assess-claim';
+import { degreeOfConflict, icd203BandOf } from './opinion';
+import { ASSESSMENT_MODEL_V1 } from './models';
+import { claimDecider } from '../claim.decider';
+import type { OnRecordClaim } from '../claim.state';
 
 const claimFrom = (events: ClaimEvent[]): OnRecordClaim => foldEvents(claimDecider, events) as OnRecordClaim;
 const assess = (events: ClaimEvent[], catalogue = sahelCatalogue()) => assessClaim(claimFrom(events), catalogue);

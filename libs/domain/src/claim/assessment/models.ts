@@ -7,6 +7,11 @@ import type { CredibilityRating, Icd203Band, SourceReliability } from '@claims/c
  */
 export interface AssessmentParams {
   modelVersion: string;
+  /**
+   * Which status rules apply (docs/assessment.md §3): `v1`'s first-match table, or `v2`'s partition, in which
+   * credible evidence on both sides is always `contested` or `disputed`.
+   */
+  statusRules: 'v1' | 'v2';
   /** Evidence one report adds, by the Admiralty grade of its source (for relays: the weakest link). */
   reliabilityWeights: Readonly<Record<SourceReliability, number>>;
   /** Multiplier for a self-interested report (a party to the event speaking about it). */
@@ -19,13 +24,16 @@ export interface AssessmentParams {
   corroboratingClusterMinWeight: number;
   /** Independent corroborating clusters needed for `corroborated` (and credibility 1). */
   corroboratingClustersRequired: number;
-  /** Minimum confidence for `corroborated`. */
+  /** Minimum confidence for `corroborated` (v1 rules only: v2 asks for dominance and no credible dispute instead). */
   corroboratedMinConfidence: number;
   /** A side dominates when its evidence is at least this many times the other side's. */
   dominanceRatio: number;
-  /** Minimum disputing evidence for `disputed`. */
+  /**
+   * Minimum disputing evidence for `disputed`; also the weight a non-self-interested disputing cluster needs
+   * to be a credible independent dispute (v2).
+   */
   disputedMinEvidence: number;
-  /** Minimum subjective-logic degree of conflict between the two sides for `contested`. */
+  /** Minimum subjective-logic degree of conflict between the two sides for `contested` when neither dominates. */
   contestedMinConflict: number;
   /** Below this much total evidence the credibility cannot be judged (rating 6). */
   judgeableMinEvidence: number;
@@ -35,9 +43,10 @@ export interface AssessmentParams {
   icd203Bands: ReadonlyArray<{ band: Icd203Band; minConfidence: number }>;
 }
 
-/** Assessment model v1. */
+/** Assessment model v1: kept unchanged, so history and time travel can say what it answered then. */
 export const ASSESSMENT_MODEL_V1: AssessmentParams = Object.freeze({
   modelVersion: 'assessment-model-v1',
+  statusRules: 'v1',
   reliabilityWeights: Object.freeze({ A: 2, B: 1.5, C: 1, D: 0.5, E: 0.1, F: 0.2 }),
   selfInterestFactor: 0.25,
   priorWeight: 2,
@@ -67,10 +76,15 @@ export const ASSESSMENT_MODEL_V1: AssessmentParams = Object.freeze({
 });
 
 /**
- * Assessment model v2: v1's weights, with status rules that leave no dead zone between `unverified` and
- * `contested` (see docs/assessment.md).
+ * Assessment model v2: v1's weights and opinion, with status rules that partition the evidence without a
+ * dead zone: credible independent support and a credible independent dispute are `contested` (or
+ * `disputed`), never `unverified` (see docs/assessment.md §3).
  */
-export const ASSESSMENT_MODEL_V2: AssessmentParams = Object.freeze({ ...ASSESSMENT_MODEL_V1, modelVersion: 'assessment-model-v2' });
+export const ASSESSMENT_MODEL_V2: AssessmentParams = Object.freeze({
+  ...ASSESSMENT_MODEL_V1,
+  modelVersion: 'assessment-model-v2',
+  statusRules: 'v2',
+});
 
 /** The models a caller can ask for by name (`?model=v1`, `projections what-if --model v2`). */
 export const ASSESSMENT_MODELS = Object.freeze({ v1: ASSESSMENT_MODEL_V1, v2: ASSESSMENT_MODEL_V2 });

@@ -1,11 +1,12 @@
 import type { ClaimEvent, ReportDetails, ReportStance, SourceReliability } from '@claims/contracts';
 import fc from 'fast-check';
-import { foldEvents } from '../shared/decider';
-import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '../source/source-catalogue';
-import { assessClaim, type ClaimAssessment } from './claim.assessment';
-import { ASSESSMENT_MODEL_V1 } from './claim.assessment.params';
-import { claimDecider } from './claim.decider';
-import type { OnRecordClaim } from './claim.state';
+import { foldEvents } from '../../shared/decider';
+import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '../../source/source-catalogue';
+import { assessClaim } from './assess-claim';
+import type { ClaimAssessment } from './claim-assessment';
+import { ASSESSMENT_MODEL_V1, ASSESSMENT_MODEL_V2, type AssessmentParams } from './models';
+import { claimDecider } from '../claim.decider';
+import type { OnRecordClaim } from '../claim.state';
 
 const CLAIM_ID = 'claim-property';
 const SOURCE_COUNT = 6;
@@ -94,7 +95,6 @@ const allEvents = (specs: readonly ReportSpec[]): ClaimEvent[] => {
 };
 
 const claimOf = (events: readonly ClaimEvent[]) => foldEvents(claimDecider, events) as OnRecordClaim;
-const assess = (events: readonly ClaimEvent[], catalogue: SourceCatalogue) => assessClaim(claimOf(events), catalogue);
 
 /** Everything the verdict of the model consists of; membership lists and prose may legitimately grow. */
 const outcome = (assessment: ClaimAssessment) => ({
@@ -122,7 +122,13 @@ const freshSpec = fc.record({
   selfInterested: fc.option(fc.boolean(), { nil: undefined }),
 });
 
-describe('assessment properties', () => {
+// v2 changes only the status rules: every property of the evidence and the opinion holds under both models.
+describe.each<[string, AssessmentParams]>([
+  ['v1', ASSESSMENT_MODEL_V1],
+  ['v2', ASSESSMENT_MODEL_V2],
+])('assessment properties (%s)', (_name, model) => {
+  const assess = (events: readonly ClaimEvent[], catalogue: SourceCatalogue) => assessClaim(claimOf(events), catalogue, model);
+
   it('an added independent supporting report never lowers confidence', () =>
     fc.assert(
       fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, selfInterested) => {
@@ -196,7 +202,7 @@ describe('assessment properties', () => {
       // Also with self-interest not weighted down at all: the rule must not rest on the weights alone.
       fc.property(catalogueArb, reportSpecsArb, fc.constantFrom(0.25, 1), (snapshots, specs, selfInterestFactor) => {
         const selfInterestedSupport = specs.map((spec) => (spec.stance === 'supports' ? { ...spec, selfInterested: true } : spec));
-        const params = { ...ASSESSMENT_MODEL_V1, selfInterestFactor };
+        const params = { ...model, selfInterestFactor };
         const assessment = assessClaim(claimOf(allEvents(selfInterestedSupport)), sourceCatalogueOf(snapshots), params);
         expect(assessment.computedStatus).not.toBe('corroborated');
         expect(assessment.credibilityRating).not.toBe(1);
@@ -244,7 +250,7 @@ describe('assessment properties', () => {
         const boundaries = [...new Set(cuts.map((cut) => cut % (events.length + 1)))].sort((a, b) => a - b);
         const batches = [0, ...boundaries, events.length].slice(1).map((end, index, ends) => events.slice(index === 0 ? 0 : ends[index - 1], end));
         const batched = batches.reduce((state, batch) => foldEvents(claimDecider, batch, state), claimDecider.initialState());
-        expect(assessClaim(batched as OnRecordClaim, catalogue)).toEqual(inOneBatch);
+        expect(assessClaim(batched as OnRecordClaim, catalogue, model)).toEqual(inOneBatch);
 
         // Reports arrive in any order (a retraction still follows the report it retracts).
         const shuffled = [...additions].sort((left, right) => hash(left, seed) - hash(right, seed));
