@@ -68,8 +68,8 @@ describe('PostgreSQL stopped and restarted under the running service', () => {
       for (let restart = 0; restart < 3; restart++) {
         await server.restartFast();
         const back = Date.now();
-        // The service takes new writes again at once. The writers' requests cut off by the restart complete
-        // too, with their own keys, but may wait for the idempotency lease (IDEMPOTENCY_LEASE_SECONDS) first.
+        // The service takes new writes again at once; the writers' requests cut off by the restart complete
+        // too, retried with their own keys (a cut-off request recorded nothing, not even its key).
         await workload.probe();
         recoveries.push(Date.now() - back);
         expect({ running: service.running(), crashes: crashLines(service.output()) }).toEqual({ running: true, crashes: [] });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import canonicalize from 'canonicalize';
 import { withClient, withTransaction } from './checked-out-client';
 import type { LogPosition } from './event-store.types';
@@ -69,38 +69,37 @@ export class MerkleAccumulator {
   }
 }
 
+/** The digest of the log at `position`, read on `client` through a cursor (closed again, so a transaction may take several). */
+const digestOn = async (client: Queryable, position: LogPosition, batchSize = 10_000): Promise<LogDigest> => {
+  const { rows: counted } = await client.query<{ count: string }>(
+    'SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)',
+    [position.transactionId, position.globalPosition],
+  );
+  await client.query(
+    `DECLARE log_heads NO SCROLL CURSOR FOR
+       SELECT stream_id, stream_version, hash FROM (
+         SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events
+          WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
+          ORDER BY stream_id, stream_version DESC) heads
+        ORDER BY convert_to(stream_id, 'UTF8')`,
+    [position.transactionId, position.globalPosition],
+  );
+  const merkle = new MerkleAccumulator();
+  for (;;) {
+    const { rows } = await client.query<{ stream_id: string; stream_version: string; hash: Buffer }>(`FETCH ${batchSize} FROM log_heads`);
+    for (const row of rows) merkle.addLeaf(row.stream_id, Number(row.stream_version), row.hash);
+    if (rows.length < batchSize) break;
+  }
+  await client.query('CLOSE log_heads');
+  return { position, streams: merkle.leaves, events: Number(counted[0].count), merkleRoot: merkle.root().toString('hex') };
+};
+
 /**
  * Recomputes the digest of the log at `position` from the events table: each stream's last event at or
  * before it. Reads through a cursor, so memory stays flat however many streams there are.
  */
 export const computeLogDigest = (pool: Pool, position: LogPosition, options: { batchSize?: number } = {}): Promise<LogDigest> =>
-  withTransaction(
-    pool,
-    async (client) => {
-      const { rows: counted } = await client.query<{ count: string }>(
-        'SELECT count(*) AS count FROM events WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)',
-        [position.transactionId, position.globalPosition],
-      );
-      await client.query(
-        `DECLARE log_heads NO SCROLL CURSOR FOR
-           SELECT stream_id, stream_version, hash FROM (
-             SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM events
-              WHERE (transaction_id, global_position) <= ($1::text::xid8, $2::bigint)
-              ORDER BY stream_id, stream_version DESC) heads
-            ORDER BY convert_to(stream_id, 'UTF8')`,
-        [position.transactionId, position.globalPosition],
-      );
-      const merkle = new MerkleAccumulator();
-      const batch = options.batchSize ?? 10_000;
-      for (;;) {
-        const { rows } = await client.query<{ stream_id: string; stream_version: string; hash: Buffer }>(`FETCH ${batch} FROM log_heads`);
-        for (const row of rows) merkle.addLeaf(row.stream_id, Number(row.stream_version), row.hash);
-        if (rows.length < batch) break;
-      }
-      return { position, streams: merkle.leaves, events: Number(counted[0].count), merkleRoot: merkle.root().toString('hex') };
-    },
-    { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
-  );
+  withTransaction(pool, (client) => digestOn(client, position, options.batchSize), { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' });
 
 const ZERO_HASH = '00'.repeat(32);
 
@@ -171,49 +170,73 @@ export const findCheckpoint = async (db: Queryable, reference: string): Promise<
 
 const CHECKPOINT_LOCK = 'claim-ledger:log-checkpoints';
 
+interface CheckpointOptions {
+  onlyIfGrown?: boolean;
+  now?: () => Date;
+}
+
+/** Writes the next checkpoint on `client`, which holds the checkpoint lock. */
+const recordCheckpoint = async (
+  client: Queryable,
+  options: CheckpointOptions,
+  digestAt: (head: LogPosition) => Promise<LogDigest>,
+): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
+  const previous = await latestCheckpoint(client);
+  const head = await readableHead(client);
+  if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
+  const digest = await digestAt(head);
+  const unsigned = {
+    ...digest,
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    previousHash: previous?.checkpointHash ?? ZERO_HASH,
+  };
+  const checkpointHash = checkpointHashOf(unsigned);
+  const { rows } = await client.query<CheckpointRow>(
+    `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
+     VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
+    [
+      head.transactionId,
+      head.globalPosition,
+      unsigned.createdAt,
+      digest.streams,
+      digest.events,
+      Buffer.from(digest.merkleRoot, 'hex'),
+      Buffer.from(unsigned.previousHash, 'hex'),
+      Buffer.from(checkpointHash, 'hex'),
+    ],
+  );
+  return { checkpoint: fromRow(rows[0]), created: true };
+};
+
 /**
  * Records a checkpoint of the log at its readable head. With `onlyIfGrown`, returns the latest checkpoint
  * instead when the log has not moved past it. Checkpoint writers serialise on an advisory lock, so the
  * chain of checkpoint hashes has no forks.
+ *
+ * With `client`, all of it happens in the caller's open transaction, on that one connection (the lock is
+ * then the transaction's): the checkpoint commits or rolls back with the caller's other work.
  */
 export const createCheckpoint = async (
   pool: Pool,
-  options: { onlyIfGrown?: boolean; now?: () => Date } = {},
-): Promise<{ checkpoint: LogCheckpoint; created: boolean }> =>
-  withClient(pool, async (client, discard) => {
+  options: CheckpointOptions & { client?: PoolClient } = {},
+): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
+  const { client: caller } = options;
+  if (caller) {
+    await caller.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
+    // Positions at or below the readable head are settled: the caller's snapshot reads them as a fresh one would.
+    return recordCheckpoint(caller, options, (head) => digestOn(caller, head));
+  }
+  return withClient(pool, async (client, discard) => {
     try {
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
-      const previous = await latestCheckpoint(client);
-      const head = await readableHead(client);
-      if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
-      const digest = await computeLogDigest(pool, head);
-      const unsigned = {
-        ...digest,
-        createdAt: (options.now?.() ?? new Date()).toISOString(),
-        previousHash: previous?.checkpointHash ?? ZERO_HASH,
-      };
-      const checkpointHash = checkpointHashOf(unsigned);
-      // On the lock's own connection: if that connection was lost (and the lock with it), this fails too.
-      const { rows } = await client.query<CheckpointRow>(
-        `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
-         VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
-        [
-          head.transactionId,
-          head.globalPosition,
-          unsigned.createdAt,
-          digest.streams,
-          digest.events,
-          Buffer.from(digest.merkleRoot, 'hex'),
-          Buffer.from(unsigned.previousHash, 'hex'),
-          Buffer.from(checkpointHash, 'hex'),
-        ],
-      );
-      return { checkpoint: fromRow(rows[0]), created: true };
+      // The row goes in on the lock's own connection: if that connection was lost (and the lock with it), this fails too.
+      return await recordCheckpoint(client, options, (head) => computeLogDigest(pool, head));
     } finally {
       // A connection that may still hold the session lock must not go back to the pool.
       await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]).catch((error: Error) => discard(error));
     }
   });
+};
 
 export interface CheckpointVerification {
   /** The log at the checkpoint's position still has the digest the checkpoint recorded. */

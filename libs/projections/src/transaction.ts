@@ -1,15 +1,18 @@
 import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from '@claims/event-store';
+import { runInTransaction } from '@claims/event-store';
 
 /**
- * Runs `work` in one transaction on its own connection: committed when it resolves, rolled back when it
- * throws (the error propagates unchanged). A connection whose backend is lost meanwhile fails the work and
- * is destroyed; it never crashes the process (see `withTransaction` in the event store).
+ * Runs `work` in one transaction: committed when it resolves, rolled back when it throws (the error
+ * propagates unchanged). Inside a unit of work on the same pool (the API opens one per keyed request) it
+ * joins that transaction instead, so the unit commits or rolls back as a whole; defer what must follow the
+ * real commit with `afterCommit`. A connection whose backend is lost meanwhile fails the work and is
+ * destroyed; it never crashes the process (see `runInTransaction` in the event store).
  */
-export const inTransaction = <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => withTransaction(pool, work);
+export const inTransaction = <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => runInTransaction(pool, work);
 
-// Lock order, for every writer of the projections (API commands, a rebuild): the source catalogue lock
-// first, then claim locks in ascending id order. One order means no deadlock.
+// Lock order, for every writer of the projections (API commands, a rebuild): a unit of work's own lock
+// first (a keyed request's Idempotency-Key), then the source catalogue lock, then claim locks in ascending
+// id order. One order means no deadlock.
 const CATALOGUE_LOCK = 'claim-ledger:source-catalogue';
 
 /**

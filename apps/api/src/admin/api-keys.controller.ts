@@ -10,6 +10,7 @@ import {
   RevokeApiKeyRequest,
 } from '@claims/contracts';
 import { ApiKeyNotFound } from '@claims/domain';
+import { afterCommit } from '@claims/event-store';
 import { RequirePermission } from '../auth/access.decorators';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { toApiKeyResponse } from '../auth/api-key.projection';
@@ -87,7 +88,8 @@ export class ApiKeysController {
     @RequestContext() context: RequestContextValue,
   ): Promise<ApiKeyResponse> {
     const record = await this.registry.revoke(keyId, body.reason, changeContext(context));
-    this.authenticator.forget(keyId);
+    // Once committed (a keyed request commits after this returns): a reload before would cache the old key again.
+    afterCommit(() => this.authenticator.forget(keyId));
     return toApiKeyResponse(record, context.now);
   }
 
@@ -107,7 +109,7 @@ export class ApiKeysController {
     @RequestContext() context: RequestContextValue,
   ): Promise<ApiKeyResponse> {
     const record = await this.registry.changeExpiry(keyId, body.expiresAt, changeContext(context));
-    this.authenticator.forget(keyId);
+    afterCommit(() => this.authenticator.forget(keyId));
     return toApiKeyResponse(record, context.now);
   }
 }

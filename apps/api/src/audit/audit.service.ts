@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
+  ambientClient,
   createCheckpoint,
   describeVerification,
   exportLog,
@@ -66,7 +67,9 @@ export class AuditService {
   }
 
   async createCheckpoint(): Promise<{ checkpoint: LogCheckpoint; created: boolean }> {
-    return createCheckpoint(this.pool);
+    // Inside a keyed request's unit of work, on its connection: the checkpoint and the stored answer commit together.
+    const client = ambientClient(this.pool);
+    return createCheckpoint(this.pool, client ? { client } : {});
   }
 
   async verifyCheckpoint(reference: string) {

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { API_KEY_EVENT_SCHEMA_VERSIONS, apiKeyStreamId, holdsApiKeySecretHash, readApiKeyEvent, type ApiKeyEventType, type ApiKeyRole } from '@claims/contracts';
 import { apiKeyDecider, ApiKeyAlreadyIssued, ApiKeyNotFound, type ApiKeyCommand } from '@claims/domain';
-import { type EventMetadata, handleCommand, type PgEventStore } from '@claims/event-store';
+import { afterCommit, type EventMetadata, handleCommand, type PgEventStore } from '@claims/event-store';
 import { inTransaction } from '@claims/projections';
 import { generateApiKey, type GeneratedApiKey } from './api-key-secret';
 import { findApiKey, listApiKeys, projectApiKey, storeApiKeySecretHash, type ApiKeyRecord } from './api-key.projection';
@@ -115,11 +115,10 @@ export class ApiKeyRegistry {
         const unchanged = await findApiKey(client, keyId);
         if (unchanged) return unchanged;
       }
+      // Wake the log's subscribers once the events are committed: the caller's transaction, or ours.
+      afterCommit(() => this.store.signalAppended());
       return projectApiKey(client, result.newState, result.nextExpectedVersion);
     };
-    if (context.client) return run(context.client);
-    const record = await inTransaction(this.pool, run);
-    this.store.signalAppended();
-    return record;
+    return context.client ? run(context.client) : inTransaction(this.pool, run);
   }
 }

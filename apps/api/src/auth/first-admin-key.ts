@@ -13,13 +13,12 @@ export const FIRST_START_ACTOR = { id: 'system:first-start', name: 'first start'
  */
 export const createFirstAdminKey = async (pool: Pool, store: PgEventStore, now: Date): Promise<{ keyId: string; secret: string } | undefined> => {
   const registry = new ApiKeyRegistry(pool, store);
-  const created = await inTransaction(pool, async (client) => {
+  // The registry wakes the log's subscribers once this transaction commits.
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['claim-ledger:first-admin-key']);
     const { rows } = await client.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS exists');
     if (rows[0].exists) return undefined;
     const { record, secret } = await registry.issue({ name: 'first admin', role: 'admin' }, { now, metadata: { actor: FIRST_START_ACTOR }, client });
     return { keyId: record.keyId, secret };
   });
-  if (created) store.signalAppended();
-  return created;
 };

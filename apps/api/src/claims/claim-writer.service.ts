@@ -10,7 +10,7 @@ import {
   type OnRecordClaim,
   type SourceCatalogue,
 } from '@claims/domain';
-import { handleCommand, PgEventStore } from '@claims/event-store';
+import { afterCommit, handleCommand, PgEventStore } from '@claims/event-store';
 import {
   claimStreamId,
   findClaimView,
@@ -65,7 +65,7 @@ export class ClaimWriter {
     buildCommand: (inputs: ClaimCommandInputs) => Promise<ClaimCommand> | ClaimCommand,
     options: { alsoLock?: string[] } = {},
   ): Promise<ClaimWriteResult> {
-    const written = inTransaction(this.pool, async (client) => {
+    return inTransaction(this.pool, async (client) => {
       await lockSourceCatalogue(client, 'shared');
       await lockClaims(client, [claimId, ...(options.alsoLock ?? [])]);
       const command = await buildCommand({
@@ -88,12 +88,9 @@ export class ClaimWriter {
         updatedAt: context.now.toISOString(),
       });
       await announceStatusChanges(client, [change], result);
+      // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
+      afterCommit(() => this.store.signalAppended());
       return { view: change.view, state, change };
-    });
-    // Appended inside our transaction: wake the log's subscribers once it is committed.
-    return written.then((result) => {
-      this.store.signalAppended();
-      return result;
     });
   }
 }

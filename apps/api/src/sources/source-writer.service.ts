@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { readSourceEvent } from '@claims/contracts';
 import { sourceDecider, SourceNotFound, type SourceCommand } from '@claims/domain';
-import { handleCommand, PgEventStore } from '@claims/event-store';
+import { afterCommit, handleCommand, PgEventStore } from '@claims/event-store';
 import {
   findSourceView,
   inTransaction,
@@ -34,7 +34,7 @@ export class SourceWriter {
   ) {}
 
   write(sourceId: string, context: RequestContextValue, command: SourceCommand): Promise<SourceWriteResult> {
-    const written = inTransaction(this.pool, async (client) => {
+    return inTransaction(this.pool, async (client) => {
       await lockSourceCatalogue(client, 'exclusive');
       const result = await handleCommand(this.store, sourceStreamId(sourceId), sourceDecider, command, {
         client,
@@ -51,12 +51,9 @@ export class SourceWriter {
         updatedAt: context.now.toISOString(),
       });
       await announceStatusChanges(client, projected.reassessed, result);
+      // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
+      afterCommit(() => this.store.signalAppended());
       return projected;
-    });
-    // Appended inside our transaction: wake the log's subscribers once it is committed.
-    return written.then((result) => {
-      this.store.signalAppended();
-      return result;
     });
   }
 }
