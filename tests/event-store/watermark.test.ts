@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { PoolClient } from 'pg';
 import {
-  MARK_LOG_READER_SQL,
   oldestRunningTransaction,
   PgEventStore,
   type LogPosition,
@@ -9,7 +9,13 @@ import {
   type SubscriptionHandler,
 } from '@claims/event-store';
 import { enqueueFeedMessages } from '@claims/feed';
-import { createTestDatabase, logEnd, waitUntil, type TestDatabase } from '@claims/testing';
+import { createTestDatabase, logEnd, waitUntil, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
+
+// What a subscription's batch runs first (the library keeps its own copy private).
+const MARK_LOG_READER_SQL = 'SELECT mark_log_reader()';
+// The key of the transaction-level advisory lock mark_log_reader() takes (see its migration), for the
+// forgery test: (0x636c6c72 << 32) | the transaction id's low 32 bits.
+const MARK_LOCK_SQL = `SELECT pg_advisory_xact_lock((1668049010::bigint << 32) | xid(pg_current_xact_id())::text::bigint)`;
 
 // Readers of the log take rows below its watermark. A reader that holds a transaction (a subscription's
 // batch) marks itself, and the watermark passes it: readers are not coupled through one subscriber's
@@ -150,6 +156,133 @@ describe("the log's watermark", () => {
     } finally {
       await elsewhere.end();
       await other.drop();
+    }
+  });
+
+  const append = (client?: PoolClient) => store.append(`claim-${randomUUID()}`, [{ eventId: randomUUID(), type: 'ReportAdded', data: {} }], { client });
+
+  /** Reads the log from `after` as far as it is readable now, as a tailing reader does. */
+  const readReadable = async (after: LogPosition): Promise<{ events: RecordedEvent[]; at: LogPosition }> => {
+    const events: RecordedEvent[] = [];
+    let at = after;
+    for (;;) {
+      const page = await store.readAll({ after: at, limit: 100 });
+      if (page.events.length === 0) return { events, at };
+      events.push(...page.events);
+      at = page.next;
+    }
+  };
+
+  /** Every committed event after `after`, in log order, ignoring the watermark: what a reader must end up with. */
+  const logAfter = async (after: LogPosition): Promise<string[]> => {
+    const { rows } = await db.pool.query<{ event_id: string }>(
+      `SELECT event_id FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) ORDER BY transaction_id, global_position`,
+      [after.transactionId, after.globalPosition],
+    );
+    return rows.map((row) => row.event_id);
+  };
+
+  /**
+   * A transaction `suspect` is open and has done `before`; another transaction appends and commits; a reader
+   * tails the log as far as it may; `suspect` does `after` and commits; the reader tails on. Returns what the
+   * reader saw and what the log holds.
+   */
+  const tailAround = async (before: (suspect: PoolClient) => Promise<void>, after: (suspect: PoolClient) => Promise<void>) => {
+    const start = await logEnd(db.pool);
+    const suspect = await db.pool.connect();
+    try {
+      await suspect.query('BEGIN');
+      await before(suspect);
+      await append();
+      const first = await readReadable(start);
+      await after(suspect);
+      await suspect.query('COMMIT');
+      await waitUntilLogReadable(db.pool);
+      const rest = await readReadable(first.at);
+      return { seen: [...first.events, ...rest.events].map((event) => event.eventId), log: await logAfter(start) };
+    } finally {
+      await suspect.query('ROLLBACK').catch(() => undefined);
+      suspect.release();
+    }
+  };
+
+  it('a mark made in a savepoint and rolled back to cannot hide the transaction\'s later events from a reader', async () => {
+    let refused: unknown;
+    const { seen, log } = await tailAround(
+      async (suspect) => {
+        await suspect.query('SAVEPOINT s');
+        refused = await suspect.query(MARK_LOG_READER_SQL).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      },
+      async (suspect) => {
+        await suspect.query('ROLLBACK TO SAVEPOINT s');
+        await append(suspect);
+      },
+    );
+    expect(log).toHaveLength(2);
+    expect(seen).toEqual(log);
+    // A mark that a rollback could take back is refused: it is made at a transaction's top level only.
+    expect(refused).toMatchObject({ code: '25001' });
+  });
+
+  it('a transaction that names itself a log reader by hand after writing does not hide its events from a reader', async () => {
+    const { seen, log } = await tailAround(
+      async (suspect) => {
+        await append(suspect);
+        await suspect.query(`SELECT set_config('application_name', 'claim-ledger-log-reader:' || pg_current_xact_id()::text, true)`);
+      },
+      async () => undefined,
+    );
+    expect(log).toHaveLength(2);
+    expect(seen).toEqual(log);
+  });
+
+  it("a transaction that takes the mark's name and lock by hand after writing does not hide its events from a reader", async () => {
+    const { seen, log } = await tailAround(
+      async (suspect) => {
+        await append(suspect);
+        await suspect.query(MARK_LOCK_SQL);
+        await suspect.query(`SELECT set_config('application_name', 'claim-ledger-log-reader:' || pg_current_xact_id()::text, true)`);
+      },
+      async () => undefined,
+    );
+    expect(log).toHaveLength(2);
+    expect(seen).toEqual(log);
+  });
+
+  it("a handler's own SAVEPOINT and ROLLBACK TO inside a subscription batch cannot unmark it", async () => {
+    const start = await store.headPosition();
+    const trigger = randomUUID();
+    const held = gate();
+    let refusal: unknown = 'not tried';
+    let rolledBack = false;
+    const subscription = store.subscribe(`savepoints-${randomUUID()}`, { from: start, pollIntervalMs: 100 }, async (event, { client }) => {
+      if (event.eventId !== trigger) return;
+      await client.query('SAVEPOINT handler');
+      await client.query('ROLLBACK TO SAVEPOINT handler');
+      await client.query('SAVEPOINT attempt');
+      refusal = await append(client).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await client.query('ROLLBACK TO SAVEPOINT attempt');
+      rolledBack = true;
+      await held.opened;
+    });
+    try {
+      await store.append(`claim-${randomUUID()}`, [{ eventId: trigger, type: 'ReportAdded', data: {} }]);
+      await waitUntil(() => rolledBack, { what: 'the handler to try its append' });
+      expect(refusal).toMatchObject({ code: '25006' });
+      // Still marked for the watermark too: an event appended now is readable while the batch is open.
+      const { lastPosition } = await append();
+      expect(await store.headPosition()).toEqual(lastPosition);
+      held.open();
+      await subscription.waitForPosition(lastPosition);
+    } finally {
+      held.open();
+      await subscription.stop();
     }
   });
 

@@ -1,8 +1,7 @@
 import pino from 'pino';
-import { Pool } from 'pg';
 import { PgEventStore } from '@claims/event-store';
 import { FeedRelay, parseBrokers } from '@claims/feed';
-import { appPoolConfig, assertAppendOnlyConnection, exitOnStartupFailure, explainingConnectionProblems, loadConfiguration, migrateAll, redactUrl } from '@claims/platform';
+import { appPoolConfig, assertAppendOnlyConnection, createPool, exitOnStartupFailure, explainingConnectionProblems, loadConfiguration, migrateAll, redactUrl } from '@claims/platform';
 import { loadWorkerConfig } from './worker-config';
 
 /**
@@ -15,8 +14,7 @@ const main = async () => {
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'claim-ledger-worker' } });
   await explainingConnectionProblems(config.DATABASE_URL, 'DATABASE_URL', () => migrateAll(config.DATABASE_URL, (line) => logger.debug({ component: 'migrations' }, line)));
   // Like the API, the relay works as the application role: it can read and append events, never rewrite them.
-  const pool = new Pool({ ...appPoolConfig(config.DATABASE_URL, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' });
-  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+  const pool = createPool({ ...appPoolConfig(config.DATABASE_URL, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger-worker' }, logger);
   await explainingConnectionProblems(config.DATABASE_APP_URL ?? config.DATABASE_URL, config.DATABASE_APP_URL ? 'DATABASE_APP_URL' : 'DATABASE_URL', () => assertAppendOnlyConnection(pool));
   const store = new PgEventStore({ pool, logger: logger.child({ component: 'event-store' }) });
   const relay = new FeedRelay({

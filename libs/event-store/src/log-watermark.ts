@@ -4,15 +4,19 @@ import type { Queryable } from './event-store.types';
  * The log's watermark as an SQL expression (xid8): events of transactions below it are final, so a reader
  * may read them in `(transaction_id, global_position)` order and never find an earlier one later. Every
  * reader of the log (and of the feed outbox) uses this one expression. It is the oldest transaction still
- * running that could write this database's log: marked log readers ({@link MARK_LOG_READER_SQL}) and
+ * running that could write this database's log: marked log readers (`mark_log_reader()`) and
  * transactions of other databases do not hold it back. See the `log_watermark()` migration.
  */
 export const LOG_WATERMARK_SQL = 'log_watermark()';
 
 /**
- * Marks the transaction as a log reader: run it right after BEGIN. The log's watermark then passes the
- * transaction while it runs, so other readers are not held back by it however long it takes; in exchange
- * it may not write events (nor outbox rows): the database refuses them (SQLSTATE 25006).
+ * Marks the transaction as a log reader: run it right after BEGIN, at the transaction's top level (it is
+ * refused with SQLSTATE 25001 once the transaction has an id, or inside a savepoint, where a rollback could
+ * take it back). The log's watermark then passes the transaction while it runs, so other readers are not
+ * held back by it however long it takes; in exchange it may not write events (nor outbox rows): the
+ * database refuses them (SQLSTATE 25006). The watermark trusts the mark only as `mark_log_reader()` makes
+ * it (its name, its transaction-level lock, and no write to the log), so imitating it by hand fools no
+ * reader. Internal to the package: subscriptions' batches use it.
  */
 export const MARK_LOG_READER_SQL = 'SELECT mark_log_reader()';
 

@@ -18,9 +18,9 @@ export interface SubscribableLog {
 export interface SubscriptionContext {
   /**
    * The transaction the checkpoint is saved in: write the handler's effects through it to apply them
-   * exactly once. It is a marked log reader (see `MARK_LOG_READER_SQL`), so however long the batch takes,
+   * exactly once. It is a marked log reader (`mark_log_reader()`), so however long the batch takes,
    * it never holds back other readers of the log; the price is that it cannot append events or write
-   * outbox rows (the database refuses them).
+   * outbox rows (the database refuses them). Savepoints inside it do not undo the mark.
    */
   client: PoolClient;
   subscription: string;

@@ -4,3 +4,4 @@ export * from './app-migrations';
 export * from './progress';
 export * from './app-role';
 export * from './startup-problem';
+export * from './database-pool';

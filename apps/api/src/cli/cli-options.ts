@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '@claims/platform';
 import type { CliContext } from './cli-command';
 
 /** A mistake the user can fix: the CLI prints the message and exits with `exitCode` (2: wrong usage). */
@@ -27,7 +28,7 @@ export const parseCliArgs = <const Options extends NonNullable<ParseArgsConfig['
  */
 export const ownerPool = async (context: CliContext): Promise<Pool> => {
   const database = await context.database();
-  return new Pool({ connectionString: database.url, max: 4, application_name: 'claim-ledger-cli' });
+  return createPool({ connectionString: database.url, max: 4, application_name: 'claim-ledger-cli' }, context.logger);
 };
 
 export const withOwnerPool = async <T>(context: CliContext, work: (pool: Pool) => Promise<T>): Promise<T> => {

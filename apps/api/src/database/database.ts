@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import {
   appPoolConfig,
   assertAppendOnlyConnection,
+  createPool,
   explainingConnectionProblems,
   ensureDatabase,
   findRunningEmbeddedPostgres,
@@ -64,8 +65,7 @@ export const openDatabase = async (config: AppConfig, logger: Logger, options: {
   }
   const ownerUrl = url;
   await explainingConnectionProblems(ownerUrl, config.DATABASE_URL ? 'DATABASE_URL' : 'the embedded server', () => migrateAll(ownerUrl, (line) => logger.debug({ component: 'migrations' }, line)));
-  const pool = new Pool({ ...appPoolConfig(url, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger' });
-  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection failed'));
+  const pool = createPool({ ...appPoolConfig(url, config.DATABASE_APP_URL), max: config.DATABASE_POOL_SIZE, application_name: 'claim-ledger' }, logger);
   try {
     const role = await explainingConnectionProblems(config.DATABASE_APP_URL ?? ownerUrl, config.DATABASE_APP_URL ? 'DATABASE_APP_URL' : 'DATABASE_URL', () => assertAppendOnlyConnection(pool));
     logger.info({ role }, 'database role checked: events are read and append only');

@@ -1,10 +1,11 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { getAbsoluteFSPath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Logger } from 'pino';
 import { accessLog } from './access-log';
 import { Clock } from './clock';
+import { DeclaredQueryGuard } from './declared-query.guard';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { inputHygiene } from './input-hygiene';
 import { jsonBodiesOnly } from './json-bodies-only';
@@ -29,7 +30,7 @@ export const createApiApp = async (
   return app;
 };
 
-/** Installs middleware, the problem+json filter and the idempotency interceptor on an application. */
+/** Installs middleware, the problem+json filter, the declared-query guard and the idempotency interceptor on an application. */
 export const configureHttp = (app: INestApplication, accessLogger?: Logger): void => {
   const filter = new ProblemDetailsFilter();
   const server = app.getHttpAdapter().getInstance() as express.Express;
@@ -44,6 +45,8 @@ export const configureHttp = (app: INestApplication, accessLogger?: Logger): voi
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => filter.send(error, request, response));
   app.useGlobalFilters(filter);
+  // After the API key guard (an APP_GUARD, registered when the application was created).
+  app.useGlobalGuards(new DeclaredQueryGuard(app.get(Reflector)));
   app.useGlobalInterceptors(app.get(IdempotencyInterceptor));
 };
 

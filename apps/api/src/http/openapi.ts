@@ -26,7 +26,8 @@ export interface ApiOperationSpec {
   problems?: number[];
 }
 
-const API_OPERATION = 'claim-ledger:api-operation';
+/** Metadata key of a route's {@link ApiOperationSpec} (also read by the declared-query guard). */
+export const API_OPERATION = 'claim-ledger:api-operation';
 
 /** Documents a controller method in `/openapi.json`. */
 export const ApiOperation = (spec: ApiOperationSpec) => SetMetadata(API_OPERATION, spec);

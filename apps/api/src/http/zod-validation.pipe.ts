@@ -20,7 +20,13 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
         ? issue.keys.map((key) => ({ field: formatFieldPath([...issue.path, key], prefix), message: 'unknown field' }))
         : [{ field: formatFieldPath(issue.path, prefix), message: issue.message }],
     );
-    const summary = errors.map((error) => `${error.field}: ${error.message}`).join('; ');
-    throw new HttpProblem(400, 'VALIDATION_FAILED', 'The request is not valid', summary, { field: errors[0]?.field, errors });
+    throw validationFailed(errors);
   }
 }
+
+/** The 400 problem of a request that fails validation: every offending field, the first one as `field`. */
+export const validationFailed = (errors: ReadonlyArray<{ field: string; message: string }>): HttpProblem =>
+  new HttpProblem(400, 'VALIDATION_FAILED', 'The request is not valid', errors.map((error) => `${error.field}: ${error.message}`).join('; '), {
+    field: errors[0]?.field,
+    errors: [...errors],
+  });
