@@ -9,6 +9,7 @@ import {
   PgEventStore,
   verifyCheckpoint,
   verifyLog,
+  withTransaction,
 } from '@claims/event-store';
 import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
 
@@ -31,21 +32,12 @@ describe('tamper evidence', () => {
   });
 
   /** Runs statements as the superuser with the events triggers off, in one transaction. */
-  const behindTheBack = async (work: (query: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<unknown>) => {
-    const client = await db.pool.connect();
-    try {
-      await client.query('BEGIN');
+  const behindTheBack = (work: (query: (sql: string, values?: unknown[]) => Promise<unknown>) => Promise<unknown>) =>
+    withTransaction(db.pool, async (client) => {
       await client.query('ALTER TABLE events DISABLE TRIGGER USER');
       await work((sql, values) => client.query(sql, values));
       await client.query('ALTER TABLE events ENABLE TRIGGER USER');
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
 
   const rowsOf = async (streamId: string) =>
     (await db.pool.query('SELECT * FROM events WHERE stream_id = $1 ORDER BY stream_version', [streamId])).rows as Array<Record<string, unknown>>;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { compareLogPositions, PgEventStore, READ_ALL_SQL, type LogPosition, type NewEvent, type RecordedEvent } from '@claims/event-store';
+import { compareLogPositions, PgEventStore, READ_ALL_SQL, type LogPosition, type RecordedEvent } from '@claims/event-store';
 import { createTestDatabase, type TestDatabase, logEnd as logEndOf } from '@claims/testing';
-
-const event = (label: string): NewEvent => ({ eventId: randomUUID(), type: 'ReportAdded', data: { label } });
+import { labelledEvent, readOneByOne } from './event-store-fixtures';
 
 describe('the global log is gap-safe', () => {
   let db: TestDatabase;
@@ -17,18 +16,6 @@ describe('the global log is gap-safe', () => {
     await db.drop();
   });
 
-  /** Reads everything readable after `from`, one event per read, like a subscriber with batch size 1. */
-  const drainOneByOne = async (from: LogPosition): Promise<{ events: RecordedEvent[]; next: LogPosition }> => {
-    const events: RecordedEvent[] = [];
-    let cursor = from;
-    for (;;) {
-      const { events: batch, next } = await store.readAll({ after: cursor, limit: 1 });
-      if (batch.length === 0) return { events, next: cursor };
-      events.push(...batch);
-      cursor = next;
-    }
-  };
-
   const logEnd = () => logEndOf(db.pool);
 
   /**
@@ -39,7 +26,7 @@ describe('the global log is gap-safe', () => {
     const events: RecordedEvent[] = [];
     let cursor = from;
     for (const deadline = Date.now() + 15_000; events.length < count && Date.now() < deadline; ) {
-      const drained = await drainOneByOne(cursor);
+      const drained = await readOneByOne(store, cursor);
       events.push(...drained.events);
       cursor = drained.next;
       if (drained.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -63,12 +50,12 @@ describe('the global log is gap-safe', () => {
   it('late commit: A takes its transaction id first, B appends and commits, then A appends and commits; A is still delivered, once', async () => {
     const start = await logEnd();
     const a = await inTransaction(async (client) => {
-      await store.append(`claim-${randomUUID()}`, [event('A')], { client });
+      await store.append(`claim-${randomUUID()}`, [labelledEvent('A')], { client });
     });
     await a.client.query('SELECT pg_current_xact_id()'); // A's transaction id is now older than B's
 
-    await store.append(`claim-${randomUUID()}`, [event('B')]);
-    const whileAOpen = await drainOneByOne(start);
+    await store.append(`claim-${randomUUID()}`, [labelledEvent('B')]);
+    const whileAOpen = await readOneByOne(store, start);
     // B is committed, but delivering it now would move the cursor past A's transaction id for good.
     expect(whileAOpen.events).toEqual([]);
 
@@ -76,17 +63,17 @@ describe('the global log is gap-safe', () => {
     await a.commit();
     const afterA = await drainUntil(whileAOpen.next, 2);
     expect(afterA.events.map((recorded) => recorded.data.label)).toEqual(['A', 'B']);
-    expect(await drainOneByOne(afterA.next)).toEqual({ events: [], next: afterA.next });
+    expect(await readOneByOne(store, afterA.next)).toEqual({ events: [], next: afterA.next });
   });
 
   it('late commit: A inserts first (lower global position) but commits after B; a reader never skips A', async () => {
     const start = await logEnd();
     const a = await inTransaction(async () => undefined);
-    const appendedA = await store.append(`claim-${randomUUID()}`, [event('A')], { client: a.client });
-    const appendedB = await store.append(`claim-${randomUUID()}`, [event('B')]);
+    const appendedA = await store.append(`claim-${randomUUID()}`, [labelledEvent('A')], { client: a.client });
+    const appendedB = await store.append(`claim-${randomUUID()}`, [labelledEvent('B')]);
     expect(appendedA.positions[0]).toBeLessThan(appendedB.positions[0]);
 
-    const whileAOpen = await drainOneByOne(start);
+    const whileAOpen = await readOneByOne(store, start);
     expect(whileAOpen.events).toEqual([]);
     await a.commit();
 
@@ -97,20 +84,20 @@ describe('the global log is gap-safe', () => {
   it('a rolled-back transaction leaves no hole a reader waits on forever', async () => {
     const start = await logEnd();
     const a = await inTransaction(async () => undefined);
-    await store.append(`claim-${randomUUID()}`, [event('rolled back')], { client: a.client });
-    await store.append(`claim-${randomUUID()}`, [event('C')]);
+    await store.append(`claim-${randomUUID()}`, [labelledEvent('rolled back')], { client: a.client });
+    await store.append(`claim-${randomUUID()}`, [labelledEvent('C')]);
     await a.client.query('ROLLBACK');
     a.client.release();
 
     const delivered = await drainUntil(start, 1);
     expect(delivered.events.map((recorded) => recorded.data.label)).toEqual(['C']);
-    expect((await drainOneByOne(delivered.next)).events).toEqual([]);
+    expect((await readOneByOne(store, delivered.next)).events).toEqual([]);
   });
 
   it('every reader sees one fixed order, whatever its batch size', async () => {
     const start = await logEnd();
     await Promise.all(
-      Array.from({ length: 10 }, (_, writer) => store.append(`claim-${writer}-${randomUUID()}`, [event(`${writer}.1`), event(`${writer}.2`)])),
+      Array.from({ length: 10 }, (_, writer) => store.append(`claim-${writer}-${randomUUID()}`, [labelledEvent(`${writer}.1`), labelledEvent(`${writer}.2`)])),
     );
     const one = await drainUntil(start, 20);
     const all = await store.readAll({ after: start, limit: 1000 });

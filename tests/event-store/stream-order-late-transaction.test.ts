@@ -8,12 +8,10 @@ import {
   PgEventStore,
   verifyLog,
   type AppendOptions,
-  type NewEvent,
   type RecordedEvent,
 } from '@claims/event-store';
 import { createTestDatabase, waitUntilLogReadable, type TestDatabase } from '@claims/testing';
-
-const event = (label: string): NewEvent => ({ eventId: randomUUID(), type: 'ReportAdded', data: { label } });
+import { labelledEvent, readOneByOne } from './event-store-fixtures';
 
 // A transaction that took its transaction id before another one, and appends to a stream after that other
 // one committed to it (the documented `client` option), must still land after it in the global log.
@@ -30,30 +28,20 @@ describe("a stream's events keep their version order in the global log", () => {
     await db.drop();
   });
 
-  const readWholeLog = async (): Promise<RecordedEvent[]> => {
-    const events: RecordedEvent[] = [];
-    for (let after = LOG_START; ; ) {
-      const batch = await store.readAll({ after, limit: 1 });
-      if (batch.events.length === 0) return events;
-      events.push(...batch.events);
-      after = batch.next;
-    }
-  };
-
   it.each<[string, number, (head: RecordedEvent) => AppendOptions]>([
     ['one event after the head it read (the fast path)', 1, (head) => ({ expectedVersion: 2, head: { version: head.streamVersion, hash: head.hash } })],
     ["two events with 'any' (the general statement)", 2, () => ({ expectedVersion: 'any' })],
   ])('an older transaction appending after a younger one committed: %s', async (_, lateEvents, optionsFor) => {
     const streamId = `claim-${randomUUID()}`;
-    await store.append(streamId, [event('v1')], { expectedVersion: 'no_stream' });
+    await store.append(streamId, [labelledEvent('v1')], { expectedVersion: 'no_stream' });
 
     const older: PoolClient = await db.pool.connect();
     try {
       await older.query('BEGIN');
       await older.query('SELECT pg_current_xact_id()'); // its transaction id is now older than the next writer's
-      const younger = await store.append(streamId, [event('v2')], { expectedVersion: 1 });
+      const younger = await store.append(streamId, [labelledEvent('v2')], { expectedVersion: 1 });
       const [, head] = await store.readStream(streamId, {}, older);
-      const late = await store.append(streamId, Array.from({ length: lateEvents }, (__, index) => event(`v${3 + index}`)), { ...optionsFor(head), client: older });
+      const late = await store.append(streamId, Array.from({ length: lateEvents }, (__, index) => labelledEvent(`v${3 + index}`)), { ...optionsFor(head), client: older });
       await older.query('COMMIT');
       expect(compareLogPositions(late.lastPosition, younger.lastPosition)).toBeGreaterThan(0);
     } finally {
@@ -62,7 +50,7 @@ describe("a stream's events keep their version order in the global log", () => {
     await waitUntilLogReadable(db.pool);
 
     // Every reader: the log read one event at a time shows the stream in version order.
-    const stream = (await readWholeLog()).filter((recorded) => recorded.streamId === streamId);
+    const stream = (await readOneByOne(store, LOG_START)).events.filter((recorded) => recorded.streamId === streamId);
     const versions = Array.from({ length: 2 + lateEvents }, (__, index) => index + 1);
     expect(stream.map((recorded) => recorded.streamVersion)).toEqual(versions);
 

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import {
   oldestRunningTransaction,
   PgEventStore,
+  withTransaction,
   type LogPosition,
   type RecordedEvent,
   type SubscriptionHandler,
@@ -299,19 +300,11 @@ describe("the log's watermark", () => {
         const streamId = `claim-race-${writer}-${index % 7}`;
         if (index % 4 === 0) {
           // Takes its id, works a while (others commit meanwhile), then appends: commits after later ids.
-          const client = await db.pool.connect();
-          try {
-            await client.query('BEGIN');
+          await withTransaction(db.pool, async (client) => {
             await client.query('SELECT pg_current_xact_id()');
             await pause(random(15));
             await store.append(streamId, events, { client });
-            await client.query('COMMIT');
-          } catch (error) {
-            await client.query('ROLLBACK');
-            throw error;
-          } finally {
-            client.release();
-          }
+          });
         } else {
           await store.append(streamId, events);
         }

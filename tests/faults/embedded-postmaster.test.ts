@@ -1,28 +1,14 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive, postmasterPid } from '@claims/platform';
 import { waitUntil } from '@claims/testing';
 import { openClaimBody } from '../api/api-fixtures';
 import { makeDataParent } from '../support/npm-start';
 import { crashLines } from './fault-test-kit';
 import { startService, statusOf, waitForBanner, type ServiceProcess } from './service-process';
 
-const postmasterPid = (dataDir: string): number | undefined => {
-  try {
-    const pid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+/** The service's embedded postmaster (its data folder is `postgres` in DATA_DIR). */
+const servicePostmasterPid = (dataDir: string) => postmasterPid(path.join(dataDir, 'postgres'));
 
 /**
  * `npm start` with nothing configured owns its PostgreSQL (the embedded server in DATA_DIR). When that
@@ -61,14 +47,14 @@ describe('the embedded PostgreSQL stopped under the running service', () => {
 
   /** Stops the postmaster with `signal`, then waits until the service has a new one and serves writes again. */
   const outlive = async (signal: NodeJS.Signals) => {
-    const before = postmasterPid(dataDir)!;
-    expect(isAlive(before)).toBe(true);
+    const before = (await servicePostmasterPid(dataDir))!;
+    expect(isProcessAlive(before)).toBe(true);
     process.kill(before, signal);
-    await waitUntil(() => !isAlive(before), { timeoutMs: 30_000, what: `postmaster ${before} to exit on ${signal}` });
+    await waitUntil(() => !isProcessAlive(before), { timeoutMs: 30_000, what: `postmaster ${before} to exit on ${signal}` });
     const after = await waitUntil(
-      () => {
-        const pid = postmasterPid(dataDir);
-        return pid !== undefined && pid !== before && isAlive(pid) ? pid : undefined;
+      async () => {
+        const pid = await servicePostmasterPid(dataDir);
+        return pid !== undefined && pid !== before && isProcessAlive(pid) ? pid : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 50, what: () => `a new postmaster; service output:\n${service.output()}` },
     );

@@ -1,24 +1,10 @@
-import { spawn } from 'node:child_process';
 import { freePort, redactUrl, withDatabase } from '@claims/platform';
-import { REPO_ROOT } from '../support/npm-start';
+import { runProjectProcess } from '@claims/testing';
 
 const adminUrl = (): string => process.env.TEST_POSTGRES_ADMIN_URL!;
 
 /** Runs an entry point with `env` until it exits; its exit code and everything it printed. */
-const runToExit = (entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './infra/register.js', entry], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', KAFKA_BROKERS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+const runToExit = (entry: string, env: NodeJS.ProcessEnv) => runProjectProcess([entry], { LOG_LEVEL: 'warn', PORT: '0', KAFKA_BROKERS: '', ...env });
 
 const API = 'apps/api/src/main.ts';
 const WORKER = 'apps/worker/src/main.ts';

@@ -1,8 +1,4 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@claims/testing';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { createTestDatabase, runProjectProcess, type TestDatabase } from '@claims/testing';
 
 // A CLI process (as `npm run cli` starts it: TypeScript through infra/register.js) that takes the CLI's
 // owner pool, leaves one client idle in it, has that client's backend terminated, waits until the pool
@@ -29,20 +25,7 @@ const { ownerPool } = require('./apps/api/src/cli/cli-options');
 })().catch((error) => { console.error(error); process.exit(3); });
 `;
 
-const runScript = (databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './infra/register.js', '-e', SCRIPT], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+const runScript = (databaseUrl: string) => runProjectProcess(['-e', SCRIPT], { DATABASE_URL: databaseUrl });
 
 describe("the CLI's database pool", () => {
   let db: TestDatabase;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from '@claims/platform';
+import { freePort, isProcessAlive } from '@claims/platform';
 import { makeDataParent, REPO_ROOT } from './npm-start';
 
 const run = promisify(execFile);
@@ -33,15 +33,6 @@ const PASSWORD = 'fault-tests';
 /** Cluster names carry the creating process's pid, so a run finds the leftovers of a killed one. */
 const CLUSTER_PREFIX = 'claimledger_faults_';
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** The newest PostgreSQL the machine has tools for, when this process may use them (root, Debian's postgresql-common). */
 const machineVersion = (): string | undefined => {
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/pg_createcluster') || !existsSync('/usr/lib/postgresql')) return undefined;
@@ -57,7 +48,7 @@ const dropLeftoverClusters = async (): Promise<void> => {
   for (const line of stdout.split('\n')) {
     const [version, name] = line.trim().split(/\s+/);
     const pid = Number(name?.startsWith(CLUSTER_PREFIX) ? name.slice(CLUSTER_PREFIX.length).split('_')[0] : NaN);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
   }
 };
 

@@ -1,4 +1,5 @@
 import type { QueryResultRow } from 'pg';
+import type { HashedContent } from './event-hash';
 import type { LogPosition, Queryable, ReadAllOptions, ReadAllResult, ReadStreamOptions, RecordedEvent } from './event-store.types';
 import { LOG_START } from './log-position';
 import { LOG_WATERMARK_SQL } from './log-watermark';
@@ -22,31 +23,42 @@ const HEAD_SQL = `SELECT transaction_id::text AS transaction_id, global_position
   WHERE transaction_id < ${LOG_WATERMARK_SQL}
   ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`;
 
-interface EventRow extends QueryResultRow {
-  global_position: string;
-  transaction_id: string;
+/** The columns of an event row that its content hash covers (see event-hash.ts). */
+export interface EventContentRow extends QueryResultRow {
   stream_id: string;
-  stream_version: string;
   event_id: string;
   event_type: string;
   schema_version: number;
+  data: object;
+  metadata: object;
+  recorded_at: Date;
+}
+
+interface EventRow extends EventContentRow {
+  global_position: string;
+  transaction_id: string;
+  stream_version: string;
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
-  recorded_at: Date;
   hash: string;
 }
 
-const toRecordedEvent = (row: EventRow): RecordedEvent => ({
-  globalPosition: Number(row.global_position),
-  transactionId: row.transaction_id,
+/** An event row's hashed content, under the names the store's types use. */
+export const eventContentOf = <Row extends EventContentRow>(row: Row): HashedContent & Pick<Row, 'data' | 'metadata'> => ({
   streamId: row.stream_id,
-  streamVersion: Number(row.stream_version),
   eventId: row.event_id,
   type: row.event_type,
   schemaVersion: row.schema_version,
   data: row.data,
   metadata: row.metadata,
   recordedAt: row.recorded_at,
+});
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  globalPosition: Number(row.global_position),
+  transactionId: row.transaction_id,
+  streamVersion: Number(row.stream_version),
+  ...eventContentOf(row),
   hash: row.hash,
 });
 

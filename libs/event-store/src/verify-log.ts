@@ -1,9 +1,8 @@
-import type { QueryResultRow } from 'pg';
 import { chainHashOf, contentHashOf, GENESIS_HASH } from './event-hash';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
-import { readableHead } from './log-reader';
+import { eventContentOf, readableHead, type EventContentRow } from './log-reader';
 
 /** Why a link of a stream's chain does not hold. */
 export type BrokenLinkReason =
@@ -59,17 +58,10 @@ export interface VerifyLogOptions {
   onProgress?: (events: number) => void;
 }
 
-interface VerifyRow extends QueryResultRow {
-  stream_id: string;
+interface VerifyRow extends EventContentRow {
   stream_version: string;
   global_position: string;
   transaction_id: string;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: object;
-  metadata: object;
-  recorded_at: Date;
   hash: Buffer;
 }
 
@@ -126,15 +118,7 @@ export const verifyLog = async (db: Queryable, options: VerifyLogOptions = {}): 
       }
       events += 1;
       if (streamBroken) continue;
-      const content = contentHashOf({
-        streamId: row.stream_id,
-        eventId: row.event_id,
-        type: row.event_type,
-        schemaVersion: row.schema_version,
-        data: row.data,
-        metadata: row.metadata,
-        recordedAt: row.recorded_at,
-      });
+      const content = contentHashOf(eventContentOf(row));
       const expectedHash = chainHashOf(previousHash, version, content);
       const reason: BrokenLinkReason | undefined =
         version !== expectedVersion ? 'version_gap' : expectedHash.equals(row.hash) ? undefined : 'hash_mismatch';

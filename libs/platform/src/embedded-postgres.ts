@@ -107,7 +107,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     for (let attempt = 0; state === 'restarting'; attempt++) {
       // Someone may have started it again by hand: a second postmaster cannot start on the folder, so use theirs.
       const existing = await postmasterPid(dataDir);
-      if (existing !== undefined && isAlive(existing)) {
+      if (existing !== undefined && isProcessAlive(existing)) {
         pid = existing;
         owned = false;
         state = 'running';
@@ -133,7 +133,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   const watch = () => {
     watcher = setTimeout(() => {
       if (state !== 'running') return;
-      if (pid !== undefined && isAlive(pid)) return watch();
+      if (pid !== undefined && isProcessAlive(pid)) return watch();
       state = 'restarting';
       restarting = restart().then(() => {
         if (state === 'running') watch();
@@ -151,26 +151,26 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
       state = 'stopped';
       clearTimeout(watcher);
       await restarting;
-      if (pid !== undefined && isAlive(pid)) {
+      if (pid !== undefined && isProcessAlive(pid)) {
         if (owned) return server.stop();
         // Not the package's child: it cannot stop it (it would wait for an exit it never sees). Fast shutdown.
         process.kill(pid, 'SIGINT');
-        while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (isProcessAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       if (options.persistent === false) await rm(dataDir, { recursive: true, force: true });
     },
   };
 };
 
-/** The postmaster's pid from its lock file, if the file is there. */
-const postmasterPid = async (dataDir: string): Promise<number | undefined> => {
+/** The pid in the `postmaster.pid` lock file of the data folder `dataDir`, if the file is there. */
+export const postmasterPid = async (dataDir: string): Promise<number | undefined> => {
   const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
   const pid = Number(text?.split('\n')[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 };
 
 /** Whether a process exists (EPERM: it does, as another user's, e.g. the postgres user's when we are not root). */
-const isAlive = (pid: number): boolean => {
+export const isProcessAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -198,6 +198,6 @@ export const findRunningEmbeddedPostgres = async (dataDir: string): Promise<{ ad
   const lines = await readFile(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').then((text) => text.split('\n'), () => undefined);
   const pid = Number(lines?.[0]);
   const port = Number(lines?.[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !isAlive(pid)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !isProcessAlive(pid)) return undefined;
   return { adminUrl: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`, port };
 };

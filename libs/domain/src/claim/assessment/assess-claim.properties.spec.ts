@@ -1,100 +1,31 @@
-import type { ClaimEvent, ReportDetails, ReportStance, SourceReliability } from '@claims/contracts';
+import type { ClaimEvent, ReportDetails, ReportStance } from '@claims/contracts';
 import fc from 'fast-check';
 import { foldEvents } from '../../shared/decider';
 import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '../../source/source-catalogue';
 import { assessClaim } from './assess-claim';
+import {
+  catalogueArb,
+  claimEventsFor,
+  claimOf,
+  gradeArb,
+  reportDetails,
+  reportSpecsArb,
+  snapshotArb,
+  SOURCE_COUNT,
+  sourceId,
+  type ReportSpec,
+} from './assessment.arbitraries';
 import type { ClaimAssessment } from './claim-assessment';
 import { ASSESSMENT_MODEL_V1, ASSESSMENT_MODEL_V2, type AssessmentParams } from './models';
 import { claimDecider } from '../claim.decider';
 import type { OnRecordClaim } from '../claim.state';
 
 const CLAIM_ID = 'claim-property';
-const SOURCE_COUNT = 6;
-const sourceId = (index: number) => `s${index}`;
 const FRESH = 'fresh';
-const recorded = { recordedAt: '2024-01-15T10:00:00Z', recordedBy: 'property' };
+const { reportAdded: addEvent, reportRetracted: retraction, eventsOf, allEvents } = claimEventsFor(CLAIM_ID);
 
-interface ReportSpec {
-  source: number;
-  stance: ReportStance;
-  relays: number | undefined;
-  selfInterested: boolean | undefined;
-  retracted: boolean;
-}
-
-const reliability = fc.constantFrom<SourceReliability>('A', 'B', 'C', 'D', 'E', 'F');
-const snapshotOf = (id: string) =>
-  fc.record({
-    sourceId: fc.constant(id),
-    name: fc.constant(`Source ${id}`),
-    kind: fc.constant('other' as const),
-    reliability,
-    affiliation: fc.option(fc.constantFrom('Islamic State', 'JNIM', 'France'), { nil: undefined }),
-    originGroup: fc.option(fc.constantFrom('Group one', 'Group two'), { nil: undefined }),
-  });
-const catalogueArb = fc.tuple(...Array.from({ length: SOURCE_COUNT }, (_, index) => snapshotOf(sourceId(index))));
-
-const reportSpecArb = fc.record({
-  source: fc.nat(SOURCE_COUNT - 1),
-  stance: fc.constantFrom<ReportStance>('supports', 'disputes'),
-  relays: fc.option(fc.nat(SOURCE_COUNT - 1), { nil: undefined }),
-  selfInterested: fc.option(fc.boolean(), { nil: undefined }),
-  retracted: fc.boolean(),
-});
-/** One report per source (the decider's rule), the first one asserting the claim. */
-const reportSpecsArb = fc
-  .uniqueArray(reportSpecArb, { selector: (spec) => spec.source, minLength: 1, maxLength: SOURCE_COUNT })
-  .map((specs) => specs.map((spec, index) => (index === 0 ? { ...spec, stance: 'supports' as const } : spec)));
-
-const reportOf = (reportId: string, source: string, spec: Omit<ReportSpec, 'source' | 'stance' | 'retracted'>): ReportDetails => ({
-  reportId,
-  sourceId: source,
-  publishedAt: '2023-11-03T08:00:00Z',
-  ...(spec.relays !== undefined && sourceId(spec.relays) !== source ? { relaysSourceId: sourceId(spec.relays) } : {}),
-  ...(spec.selfInterested !== undefined ? { selfInterested: spec.selfInterested } : {}),
-});
-
-const addEvent = (details: ReportDetails, stance: ReportStance): ClaimEvent =>
-  stance === 'supports'
-    ? { type: 'ClaimCorroborated', data: { claimId: CLAIM_ID, report: details, ...recorded } }
-    : { type: 'ClaimDisputed', data: { claimId: CLAIM_ID, report: details, reason: 'contradicts', ...recorded } };
-
-const retraction = (details: ReportDetails): ClaimEvent => ({
-  type: 'ClaimReportRetracted',
-  data: { claimId: CLAIM_ID, reportId: details.reportId, sourceId: details.sourceId, reason: 'withdrawn', ...recorded },
-});
-
-/** Events for the specs: assertion, further reports, then the retractions. */
-const eventsOf = (specs: readonly ReportSpec[]): { asserted: ClaimEvent; additions: ClaimEvent[]; retractions: ClaimEvent[] } => {
-  const reports = specs.map((spec, index) => reportOf(`r${index}`, sourceId(spec.source), spec));
-  return {
-    asserted: {
-      type: 'ClaimAsserted',
-      data: {
-        claimId: CLAIM_ID,
-        statement: 'ISGS attacked JNIM positions',
-        category: 'attack',
-        actors: [
-          { name: 'ISGS', role: 'perpetrator', affiliation: 'Islamic State' },
-          { name: 'JNIM', role: 'target' },
-        ],
-        location: { placeName: 'Kalamba', country: 'Burkina Faso', precision: 'locality' },
-        occurred: { start: '2023-10-20', precision: 'day' },
-        report: reports[0],
-        ...recorded,
-      },
-    },
-    additions: reports.slice(1).map((details, index) => addEvent(details, specs[index + 1].stance)),
-    retractions: reports.filter((_, index) => specs[index].retracted).map(retraction),
-  };
-};
-
-const allEvents = (specs: readonly ReportSpec[]): ClaimEvent[] => {
-  const { asserted, additions, retractions } = eventsOf(specs);
-  return [asserted, ...additions, ...retractions];
-};
-
-const claimOf = (events: readonly ClaimEvent[]) => foldEvents(claimDecider, events) as OnRecordClaim;
+const reportOf = (reportId: string, source: string, spec: Omit<ReportSpec, 'source' | 'stance' | 'retracted'>): ReportDetails =>
+  reportDetails(reportId, source, spec.relays === undefined ? undefined : sourceId(spec.relays), spec.selfInterested);
 
 /** Everything the verdict of the model consists of; membership lists and prose may legitimately grow. */
 const outcome = (assessment: ClaimAssessment) => ({
@@ -131,7 +62,7 @@ describe.each<[string, AssessmentParams]>([
 
   it('an added independent supporting report never lowers confidence', () =>
     fc.assert(
-      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, selfInterested) => {
+      fc.property(catalogueArb, reportSpecsArb, snapshotArb(FRESH), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, selfInterested) => {
         const independent = { ...fresh, originGroup: undefined };
         const catalogue = withFresh(snapshots, independent);
         const before = assess(allEvents(specs), catalogue);
@@ -144,7 +75,7 @@ describe.each<[string, AssessmentParams]>([
 
   it('an added dispute never raises confidence', () =>
     fc.assert(
-      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), freshSpec, (snapshots, specs, fresh, spec) => {
+      fc.property(catalogueArb, reportSpecsArb, snapshotArb(FRESH), freshSpec, (snapshots, specs, fresh, spec) => {
         const catalogue = withFresh(snapshots, fresh);
         const before = assess(allEvents(specs), catalogue);
         const after = assess([...allEvents(specs), addEvent(reportOf('r-new', FRESH, spec), 'disputes')], catalogue);
@@ -154,7 +85,7 @@ describe.each<[string, AssessmentParams]>([
 
   it('a relay of a source already reporting never changes the result', () =>
     fc.assert(
-      fc.property(catalogueArb, reportSpecsArb, snapshotOf(FRESH), fc.nat(), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, pick, selfInterested) => {
+      fc.property(catalogueArb, reportSpecsArb, snapshotArb(FRESH), fc.nat(), fc.option(fc.boolean(), { nil: undefined }), (snapshots, specs, fresh, pick, selfInterested) => {
         const active = specs.filter((spec) => !spec.retracted);
         fc.pre(active.length > 0);
         const relayed = active[pick % active.length];
@@ -184,7 +115,7 @@ describe.each<[string, AssessmentParams]>([
 
   it('one source, however reliable and however often relayed, never yields corroborated or credibility 1', () =>
     fc.assert(
-      fc.property(catalogueArb, reportSpecsArb, reliability, (snapshots, specs, grade) => {
+      fc.property(catalogueArb, reportSpecsArb, gradeArb, (snapshots, specs, grade) => {
         const catalogue = sourceCatalogueOf(snapshots.map((snapshot) => (snapshot.sourceId === 's0' ? { ...snapshot, reliability: grade } : snapshot)));
         // s0 asserts; every other report relays s0.
         const oneVoice = [
@@ -214,7 +145,7 @@ describe.each<[string, AssessmentParams]>([
       fc.property(
         catalogueArb,
         reportSpecsArb,
-        snapshotOf(FRESH),
+        snapshotArb(FRESH),
         freshSpec,
         fc.constantFrom<ReportStance>('supports', 'disputes'),
         fc.nat(),

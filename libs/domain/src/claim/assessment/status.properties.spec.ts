@@ -1,10 +1,9 @@
-import type { ClaimEvent, ClaimStatus, ReportDetails, ReportStance, SourceReliability } from '@claims/contracts';
+import type { ClaimEvent, ClaimStatus, ReportStance, SourceReliability } from '@claims/contracts';
 import fc from 'fast-check';
-import { foldEvents } from '../../shared/decider';
 import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '../../source/source-catalogue';
-import { claimDecider } from '../claim.decider';
-import { isActive, type OnRecordClaim } from '../claim.state';
+import { isActive } from '../claim.state';
 import { assessClaim } from './assess-claim';
+import { catalogueArb, claimEventsFor, claimOf, gradeArb, reportDetails, reportSpecsArb, snapshotArb } from './assessment.arbitraries';
 import type { ClaimAssessment } from './claim-assessment';
 import { ASSESSMENT_MODEL_V2 as V2 } from './models';
 
@@ -12,51 +11,16 @@ import { ASSESSMENT_MODEL_V2 as V2 } from './models';
 // independent sources added on top: the v2 status partition's properties (docs/assessment.md §3).
 
 const CLAIM_ID = 'claim-status-property';
-const SOURCE_COUNT = 6;
-const sourceId = (index: number) => `s${index}`;
-const recorded = { recordedAt: '2024-01-15T10:00:00Z', recordedBy: 'property' };
-const PARTIES = ['Islamic State', 'JNIM'];
+const { reportAdded: added, allEvents: baseEvents } = claimEventsFor(CLAIM_ID);
 
-const grade = fc.constantFrom<SourceReliability>('A', 'B', 'C', 'D', 'E', 'F');
 const credibleGrade = fc.constantFrom<SourceReliability>('A', 'B', 'C');
-const snapshotArb = (id: string, reliability = grade) =>
-  fc.record({
-    sourceId: fc.constant(id),
-    name: fc.constant(`Source ${id}`),
-    kind: fc.constant('other' as const),
-    reliability,
-    affiliation: fc.option(fc.constantFrom(...PARTIES, 'France'), { nil: undefined }),
-    originGroup: fc.option(fc.constantFrom('Group one', 'Group two'), { nil: undefined }),
-  });
-const catalogueArb = fc.tuple(...Array.from({ length: SOURCE_COUNT }, (_, index) => snapshotArb(sourceId(index))));
-
-interface ReportSpec {
-  source: number;
-  stance: ReportStance;
-  relays: number | undefined;
-  selfInterested: boolean | undefined;
-  retracted: boolean;
-}
-const reportSpecsArb = fc
-  .uniqueArray(
-    fc.record({
-      source: fc.nat(SOURCE_COUNT - 1),
-      stance: fc.constantFrom<ReportStance>('supports', 'disputes'),
-      relays: fc.option(fc.nat(SOURCE_COUNT - 1), { nil: undefined }),
-      selfInterested: fc.option(fc.boolean(), { nil: undefined }),
-      retracted: fc.boolean(),
-    }),
-    { selector: (spec) => spec.source, minLength: 1, maxLength: SOURCE_COUNT },
-  )
-  .map((specs) => specs.map((spec, index) => (index === 0 ? { ...spec, stance: 'supports' as const } : spec)));
-
 /** A report from a source outside the catalogue's first six: its own provenance cluster. */
 interface FreshReport {
   snapshot: SourceSnapshot;
   stance: ReportStance;
   selfInterested: boolean | undefined;
 }
-const freshArb = (index: number, stance: fc.Arbitrary<ReportStance>, reliability = grade, selfInterested = fc.option(fc.boolean(), { nil: undefined })) =>
+const freshArb = (index: number, stance: fc.Arbitrary<ReportStance>, reliability = gradeArb, selfInterested = fc.option(fc.boolean(), { nil: undefined })) =>
   fc.record({
     snapshot: snapshotArb(`fresh${index}`, reliability).map((snapshot) => ({ ...snapshot, originGroup: undefined })),
     stance,
@@ -69,56 +33,11 @@ const credibleArb = (index: number, stance: ReportStance) =>
     snapshot: { ...fresh.snapshot, affiliation: undefined },
   }));
 
-const details = (reportId: string, source: string, relays: string | undefined, selfInterested: boolean | undefined): ReportDetails => ({
-  reportId,
-  sourceId: source,
-  publishedAt: '2023-11-03T08:00:00Z',
-  ...(relays !== undefined && relays !== source ? { relaysSourceId: relays } : {}),
-  ...(selfInterested !== undefined ? { selfInterested } : {}),
-});
-const added = (report: ReportDetails, stance: ReportStance): ClaimEvent =>
-  stance === 'supports'
-    ? { type: 'ClaimCorroborated', data: { claimId: CLAIM_ID, report, ...recorded } }
-    : { type: 'ClaimDisputed', data: { claimId: CLAIM_ID, report, reason: 'contradicts', ...recorded } };
-
-const baseEvents = (specs: readonly ReportSpec[]): ClaimEvent[] => {
-  const reports = specs.map((spec, index) =>
-    details(`r${index}`, sourceId(spec.source), spec.relays === undefined ? undefined : sourceId(spec.relays), spec.selfInterested),
-  );
-  return [
-    {
-      type: 'ClaimAsserted',
-      data: {
-        claimId: CLAIM_ID,
-        statement: 'ISGS attacked JNIM positions',
-        category: 'attack',
-        actors: [
-          { name: 'ISGS', role: 'perpetrator', affiliation: 'Islamic State' },
-          { name: 'JNIM', role: 'target' },
-        ],
-        location: { placeName: 'Kalamba', country: 'Burkina Faso', precision: 'locality' },
-        occurred: { start: '2023-10-20', precision: 'day' },
-        report: reports[0],
-        ...recorded,
-      },
-    },
-    ...reports.slice(1).map((report, index) => added(report, specs[index + 1].stance)),
-    ...reports
-      .filter((_, index) => specs[index].retracted)
-      .map(
-        (report): ClaimEvent => ({
-          type: 'ClaimReportRetracted',
-          data: { claimId: CLAIM_ID, reportId: report.reportId, sourceId: report.sourceId, reason: 'withdrawn', ...recorded },
-        }),
-      ),
-  ];
-};
 const freshEvent = (fresh: FreshReport): ClaimEvent =>
-  added(details(`r-${fresh.snapshot.sourceId}`, fresh.snapshot.sourceId, undefined, fresh.selfInterested), fresh.stance);
+  added(reportDetails(`r-${fresh.snapshot.sourceId}`, fresh.snapshot.sourceId, undefined, fresh.selfInterested), fresh.stance);
 
 const catalogueOf = (snapshots: readonly SourceSnapshot[], fresh: readonly FreshReport[] = []): SourceCatalogue =>
   sourceCatalogueOf([...snapshots, ...fresh.map((entry) => entry.snapshot)]);
-const claimOf = (events: readonly ClaimEvent[]) => foldEvents(claimDecider, events) as OnRecordClaim;
 const assess = (events: readonly ClaimEvent[], catalogue: SourceCatalogue) => assessClaim(claimOf(events), catalogue, V2);
 
 /**
@@ -207,7 +126,7 @@ describe('v2 status properties', () => {
       fc.property(
         catalogueArb,
         reportSpecsArb,
-        fc.array(fc.tuple(grade, fc.constantFrom<ReportStance>('supports', 'disputes'), fc.option(fc.boolean(), { nil: undefined }), fc.boolean()), {
+        fc.array(fc.tuple(gradeArb, fc.constantFrom<ReportStance>('supports', 'disputes'), fc.option(fc.boolean(), { nil: undefined }), fc.boolean()), {
           minLength: 1,
           maxLength: 6,
         }),
