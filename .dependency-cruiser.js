@@ -38,6 +38,13 @@ module.exports = {
       to: { path: ['^libs/(domain|contracts)', 'node_modules/@nestjs'] },
     },
     {
+      name: 'log-verifier-stands-alone',
+      comment: 'the offline verifier is copied out of the repository and run by auditors: Node built-ins and its own files only',
+      severity: 'error',
+      from: { path: '^libs/log-verifier/src' },
+      to: { dependencyTypesNot: ['core'], pathNot: '^libs/log-verifier/src' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@claims/platform';
 import { waitUntil } from '@claims/testing';
@@ -34,6 +34,7 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
     let claimId: string;
     let adminKey: string;
     let editor: Record<string, string>;
+    let verifierKey: string;
     try {
       await first.ready;
       // The first start prints an admin key, once; it manages keys, so it makes an editor's key.
@@ -69,6 +70,14 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
       });
       expect(claim.status).toBe(201);
       claimId = claim.body.id;
+
+      // The checkpoint signing key was created in the data folder on this first start, readable by its owner only.
+      const keyFile = path.join(dataDir, 'audit-signing.key');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(readFileSync(keyFile, 'utf8')).toMatch(/^PRIVATE\+KEY\+claim-ledger\.local\/log\+[0-9a-f]{8}\+/);
+      const publicKey = await json(`${base}/audit/public-key`);
+      expect(publicKey.body).toMatchObject({ origin: 'claim-ledger.local/log', verifierKey: expect.stringMatching(/^claim-ledger\.local\/log\+[0-9a-f]{8}\+/) });
+      verifierKey = publicKey.body.verifierKey;
     } finally {
       await first.stop();
     }
@@ -79,6 +88,8 @@ describe('npm start (embedded PostgreSQL, nothing configured)', () => {
       const again = await json(`${base}/claims/${claimId}`, { headers: editor });
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ id: claimId, statement: 'JNIM attacked the vacated MINUSMA base at Aguelhok' });
+      // The same key signs after the restart: checkpoints stay verifiable with the vkey an auditor kept.
+      expect((await json(`${base}/audit/public-key`)).body.verifierKey).toBe(verifierKey);
       const health = await json(`${base}/health`);
       expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
       // Keys survive the restart; no new admin key is made, and the first one is never printed again.

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { PgEventStore } from '@claims/event-store';
 import { exitOnStartupFailure, loadConfiguration } from '@claims/platform';
 import { AppModule } from './app.module';
+import { loadAuditSigning } from './audit/audit-signing.config';
 import { createFirstAdminKey } from './auth/first-admin-key';
 import { loadAppConfig } from './config/app-config';
 import { openDatabase } from './database/database';
@@ -16,6 +17,9 @@ const main = async () => {
   const eventStore = new PgEventStore({ pool: database.pool, logger: logger.child({ component: 'event-store' }) });
 
   const relay = createFeedRelay(config, database.pool, eventStore, logger);
+  const signing = await loadAuditSigning(config);
+  if (signing.signer) logger.info({ origin: signing.origin, verifierKey: signing.signer.verifierKey, keyFrom: signing.source }, 'transparency log checkpoints are signed');
+  else logger.warn({ origin: signing.origin }, 'no AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE: checkpoints carry the tree root but no signed note (docs/transparency-log.md)');
 
   // The embedded default is a fresh install: it hands out the first admin key. A deployment with its own
   // database does so only when asked (BOOTSTRAP_ADMIN_KEY=true); usually it runs `npm run cli -- keys create`.
@@ -26,7 +30,12 @@ const main = async () => {
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       keyCacheTtlMs: config.API_KEY_CACHE_SECONDS * 1000,
       failedAuthenticationsPerMinute: config.AUTH_FAILURES_PER_MINUTE,
-    }, { checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000 }),
+    }, {
+      checkpointIntervalMs: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+      treeIntervalMs: 5000,
+      signing: { origin: signing.origin, ...(signing.signer ? { signer: signing.signer } : {}) },
+      witnessKeys: signing.witnessKeys,
+    }),
     { logger: new PinoNestLogger(logger), accessLogger: logger.child({ component: 'http' }) },
   );
   app.enableShutdownHooks();

@@ -5,7 +5,8 @@ import { withClient, withTransaction } from './checked-out-client';
 import type { LogPosition } from './event-store.types';
 import { compareLogPositions, formatLogPosition } from './log-position';
 import type { Queryable } from './event-store.types';
-import { readableHead } from './verify-log';
+import { checkpointBody, signNote, type NoteSigner } from './transparency/signed-note';
+import { extendTree, extendTreeOn, treeHead, treeRootAt } from './transparency/tree-store';
 
 /**
  * A digest of the whole log at one position: the Merkle root (RFC 6962 shape) over every stream's head at
@@ -29,6 +30,14 @@ export interface LogCheckpoint extends LogDigest {
   previousHash: string;
   /** Hex SHA-256 over the previous hash and the canonical JSON of this checkpoint: what an auditor keeps. */
   checkpointHash: string;
+  /**
+   * The transparency log at this checkpoint (docs/transparency-log.md): the RFC 9162 tree over exactly the
+   * events at or before `position`, its size and base64 root. Null on checkpoints older than the tree.
+   */
+  treeSize: number | null;
+  rootHash: string | null;
+  /** The C2SP tlog-checkpoint signed note over origin, tree size and root; null when no signing key is configured. */
+  note: string | null;
 }
 
 const leafHash = (streamId: string, version: number, hash: Buffer): Buffer =>
@@ -104,7 +113,7 @@ export const computeLogDigest = (pool: Pool, position: LogPosition, options: { b
 const ZERO_HASH = '00'.repeat(32);
 
 /** The checkpoint's own hash: what an auditor keeps (with the root) to prove the checkpoint row itself was not edited. */
-export const checkpointHashOf = (checkpoint: Omit<LogCheckpoint, 'checkpointHash' | 'id'>): string =>
+export const checkpointHashOf = (checkpoint: Omit<LogCheckpoint, 'checkpointHash' | 'id' | 'treeSize' | 'rootHash' | 'note'> & Partial<Pick<LogCheckpoint, 'treeSize' | 'rootHash' | 'note'>>): string =>
   createHash('sha256')
     .update(Buffer.from(checkpoint.previousHash, 'hex'))
     .update(
@@ -114,6 +123,8 @@ export const checkpointHashOf = (checkpoint: Omit<LogCheckpoint, 'checkpointHash
         merkleRoot: checkpoint.merkleRoot,
         position: formatLogPosition(checkpoint.position),
         streams: checkpoint.streams,
+        // Checkpoints older than the transparency tree keep the hash they were recorded with.
+        ...(checkpoint.treeSize != null ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, note: checkpoint.note ?? null } : {}),
       }) as string,
       'utf8',
     )
@@ -129,9 +140,12 @@ interface CheckpointRow {
   merkle_root: Buffer;
   previous_hash: Buffer;
   checkpoint_hash: Buffer;
+  tree_size: string | null;
+  root_hash: Buffer | null;
+  note: string | null;
 }
 
-const CHECKPOINT_COLUMNS = 'id, transaction_id::text AS transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash';
+const CHECKPOINT_COLUMNS = 'id, transaction_id::text AS transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash, tree_size, root_hash, note';
 
 const fromRow = (row: CheckpointRow): LogCheckpoint => ({
   id: Number(row.id),
@@ -142,6 +156,9 @@ const fromRow = (row: CheckpointRow): LogCheckpoint => ({
   merkleRoot: row.merkle_root.toString('hex'),
   previousHash: row.previous_hash.toString('hex'),
   checkpointHash: row.checkpoint_hash.toString('hex'),
+  treeSize: row.tree_size === null ? null : Number(row.tree_size),
+  rootHash: row.root_hash ? row.root_hash.toString('base64') : null,
+  note: row.note,
 });
 
 export const latestCheckpoint = async (db: Queryable): Promise<LogCheckpoint | undefined> => {
@@ -170,9 +187,18 @@ export const findCheckpoint = async (db: Queryable, reference: string): Promise<
 
 const CHECKPOINT_LOCK = 'claim-ledger:log-checkpoints';
 
+/** What names and signs the transparency log's checkpoints. */
+export interface CheckpointSigning {
+  /** The log's origin line (C2SP tlog-checkpoint), e.g. `claim-ledger.local/log`. */
+  origin: string;
+  /** Without a key, checkpoints carry the tree's size and root but no signed note. */
+  signer?: NoteSigner;
+}
+
 interface CheckpointOptions {
   onlyIfGrown?: boolean;
   now?: () => Date;
+  signing?: CheckpointSigning;
 }
 
 /** Writes the next checkpoint on `client`, which holds the checkpoint lock. */
@@ -182,18 +208,27 @@ const recordCheckpoint = async (
   digestAt: (head: LogPosition) => Promise<LogDigest>,
 ): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
   const previous = await latestCheckpoint(client);
-  const head = await readableHead(client);
+  // The checkpoint is taken where the transparency tree ends (extended to the readable head just before):
+  // its tree covers exactly the events at or before its position.
+  const tree = await treeHead(client);
+  const head = tree.position;
   if (options.onlyIfGrown && previous && compareLogPositions(head, previous.position) <= 0) return { checkpoint: previous, created: false };
   const digest = await digestAt(head);
+  const root = await treeRootAt(client, tree.size);
+  const origin = options.signing?.origin;
+  const signer = options.signing?.signer;
   const unsigned = {
     ...digest,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     previousHash: previous?.checkpointHash ?? ZERO_HASH,
+    treeSize: tree.size,
+    rootHash: root.toString('base64'),
+    note: origin && signer ? signNote(checkpointBody(origin, tree.size, root), signer) : null,
   };
   const checkpointHash = checkpointHashOf(unsigned);
   const { rows } = await client.query<CheckpointRow>(
-    `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash)
-     VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHECKPOINT_COLUMNS}`,
+    `INSERT INTO log_checkpoints (transaction_id, global_position, created_at, stream_count, event_count, merkle_root, previous_hash, checkpoint_hash, tree_size, root_hash, note)
+     VALUES ($1::text::xid8, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CHECKPOINT_COLUMNS}`,
     [
       head.transactionId,
       head.globalPosition,
@@ -203,6 +238,9 @@ const recordCheckpoint = async (
       Buffer.from(digest.merkleRoot, 'hex'),
       Buffer.from(unsigned.previousHash, 'hex'),
       Buffer.from(checkpointHash, 'hex'),
+      tree.size,
+      root,
+      unsigned.note,
     ],
   );
   return { checkpoint: fromRow(rows[0]), created: true };
@@ -221,11 +259,14 @@ export const createCheckpoint = async (
   options: CheckpointOptions & { client?: PoolClient } = {},
 ): Promise<{ checkpoint: LogCheckpoint; created: boolean }> => {
   const { client: caller } = options;
+  // Off the append path: the tree catches up with the log here (in its own short transactions, or in the caller's).
   if (caller) {
     await caller.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);
+    await extendTreeOn(caller);
     // Positions at or below the readable head are settled: the caller's snapshot reads them as a fresh one would.
     return recordCheckpoint(caller, options, (head) => digestOn(caller, head));
   }
+  await extendTree(pool);
   return withClient(pool, async (client, discard) => {
     try {
       await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CHECKPOINT_LOCK]);

@@ -13,6 +13,7 @@ export * from './handle-command';
 export * from './verify-log';
 export { describeTransaction, LOG_WATERMARK_SQL, oldestRunningTransaction, type OldestRunningTransaction } from './log-watermark';
 export * from './checkpoints';
+export * from './transparency';
 export * from './import-export';
 export * from './log-queries';
 export * from './subscription-checkpoints';
