@@ -32,6 +32,7 @@ import {
   CURRENT_ASSESSMENT_MODEL,
   ReportNotFound,
   type AssessmentModelName,
+  type AssessmentParams,
 } from '@claims/domain';
 import { formatLogPosition } from '@claims/event-store';
 import { decodeClaimCursor, toClaimResponse, toClaimSummary, type ClaimView, type HistoryCut } from '@claims/projections';
@@ -56,7 +57,7 @@ import { WithdrawVerdictCommand } from './withdraw-verdict.command';
 const IF_MATCH = { 'If-Match': 'The claim version (ETag) the change is based on; a stale one answers 412' };
 const tags = ['claims'];
 
-/** `GET /claims/:claimId`: time travel (`asOf` or `atVersion`) and the model to recompute with (`model`). */
+/** `GET /claims/:claimId`: time travel (`asOf` or `atVersion`, and `asReportedOn`) and the model to recompute with (`model`). */
 const ClaimReadQuery = ClaimPointInTimeQuery.extend(
   assessmentModelQuery(ASSESSMENT_MODEL_NAMES as [AssessmentModelName, ...AssessmentModelName[]]).shape,
 );
@@ -119,12 +120,18 @@ export class ClaimsController {
 
   @Get(':claimId')
   @ApiOperation({
-    summary: 'A claim with its assessment and explanation; with asOf or atVersion, as it stood then; with model, as another assessment model judges it',
+    summary:
+      'A claim with its assessment and explanation; with asOf or atVersion, as it stood then; with asReportedOn, as the reporting stood then; with model, as another assessment model judges it',
     description:
       '`asOf` (an instant of the store\'s clock) or `atVersion` (a claim version) recomputes the claim and its assessment by replaying the log ' +
-      '(the claim and its sources as they were then) with the same pure assessment code. `model` (' +
+      '(the claim and its sources as they were then) with the same pure assessment code. ' +
+      '`asReportedOn` (an instant of the reporting\'s own clock) recomputes it from the reports published by then (`publishedAt` at or before it; ' +
+      'a report published before the asserting report counts from the assertion\'s publication), and the retractions, evidence, verdicts, merges and ' +
+      'amendments recorded by then (by `recordedAt`, a retraction never before its report), with the source grades the log holds now, or at `asOf` when given ' +
+      '(it composes with `asOf`, not with `atVersion`); `pointInTime.clock` is `reported` and `pointInTime.reportsCounted` counts the reports. ' +
+      'Before the claim\'s first report: 404 `CLAIM_NOT_YET_REPORTED`. `model` (' +
       ASSESSMENT_MODEL_NAMES.join(', ') +
-      ') recomputes it with that assessment model instead of the current one, alone or with `asOf`/`atVersion`. ' +
+      ') recomputes it with that assessment model instead of the current one, alone or with the cuts. ' +
       'A recomputed answer has `pointInTime`; its `modelVersion` and the `X-Assessment-Model` header name the model used.',
     tags,
     params: ClaimIdParams,
@@ -138,13 +145,16 @@ export class ClaimsController {
     @Query(new ZodValidationPipe(ClaimReadQuery)) at: ClaimReadQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClaimResponse | ClaimPointInTimeResponse> {
-    if (at.asOf === undefined && at.atVersion === undefined && at.model === undefined) {
+    if (at.asOf === undefined && at.atVersion === undefined && at.asReportedOn === undefined && at.model === undefined) {
       return withClaim(response, await this.queries.execute(new GetClaimQuery(claimId)));
     }
-    const cut: HistoryCut = at.atVersion !== undefined ? { atVersion: at.atVersion } : at.asOf !== undefined ? { asOf: new Date(at.asOf) } : {};
+    const asOf = at.asOf !== undefined ? new Date(at.asOf) : undefined;
+    const asReportedOn = at.asReportedOn !== undefined ? new Date(at.asReportedOn) : undefined;
+    const cut: HistoryCut = at.atVersion !== undefined ? { atVersion: at.atVersion } : { ...(asOf ? { asOf } : {}), ...(asReportedOn ? { asReportedOn } : {}) };
     const params = at.model !== undefined ? ASSESSMENT_MODELS[at.model] : CURRENT_ASSESSMENT_MODEL;
     const steps = await this.queries.execute(new RecomputeClaimQuery(claimId, cut, params));
     const step = steps.at(-1);
+    if (!step && asReportedOn) await this.notYetReported(claimId, asReportedOn, asOf, params);
     if (!step || (at.atVersion !== undefined && step.view.version !== at.atVersion)) {
       if (steps.length === 0 && at.asOf !== undefined) throw new HttpProblem(404, 'CLAIM_NOT_FOUND', 'Not found', `Claim ${claimId} did not exist at ${at.asOf}`, { field: 'query.asOf' });
       if (!step) throw new ClaimNotFound(claimId);
@@ -155,8 +165,10 @@ export class ClaimsController {
     return {
       ...toClaimResponse(step.view),
       pointInTime: {
-        ...(at.asOf !== undefined ? { asOf: new Date(at.asOf).toISOString() } : {}),
+        clock: asReportedOn ? 'reported' : 'recorded',
+        ...(asOf ? { asOf: asOf.toISOString() } : {}),
         ...(at.atVersion !== undefined ? { atVersion: at.atVersion } : {}),
+        ...(asReportedOn ? { asReportedOn: asReportedOn.toISOString(), reportsCounted: step.view.claim.reports.length } : {}),
         position: formatLogPosition(step.position),
         eventType: step.type,
         recordedAt: step.recordedAt.toISOString(),
@@ -164,6 +176,29 @@ export class ClaimsController {
         modelVersion,
       },
     };
+  }
+
+  /**
+   * Nothing to show as reported on `asReportedOn`: if the claim is on record (at `asOf`), a 404 that says
+   * so and when its reporting starts; otherwise returns, and the caller answers the usual not-found.
+   */
+  private async notYetReported(claimId: string, asReportedOn: Date, asOf: Date | undefined, params: AssessmentParams): Promise<void> {
+    const recorded = await this.queries.execute(new RecomputeClaimQuery(claimId, asOf ? { asOf } : {}, params));
+    const assertion = recorded.at(0);
+    const last = recorded.at(-1);
+    if (!assertion || !last) return;
+    const firstPublished = last.view.claim.reports.map((report) => new Date(report.publishedAt).toISOString()).sort()[0];
+    const assertedOn = assertion.reportedAt.toISOString();
+    const when = asReportedOn.toISOString();
+    throw new HttpProblem(
+      404,
+      'CLAIM_NOT_YET_REPORTED',
+      'Not reported yet',
+      firstPublished !== undefined && firstPublished < assertedOn
+        ? `No report published by ${when} put claim ${claimId} on record: the report that asserted it was published ${assertedOn}`
+        : `No report published by ${when}: claim ${claimId}'s first report was published ${assertedOn}`,
+      { field: 'query.asReportedOn' },
+    );
   }
 
   @Post(':claimId/reports')

@@ -8,8 +8,8 @@ import { RecomputeClaimQuery } from './recompute-claim.query';
 export class RecomputeClaimHandler implements IQueryHandler<RecomputeClaimQuery> {
   constructor(private readonly store: PgEventStore) {}
 
-  async execute({ claimId, cut, params }: RecomputeClaimQuery) {
+  async execute({ claimId, cut, params, order }: RecomputeClaimQuery) {
     const { claimEvents, sourceEvents } = await loadClaimTimeline(this.store, claimId);
-    return replayClaimHistory(claimEvents, sourceEvents, cut, params);
+    return replayClaimHistory(claimEvents, sourceEvents, cut, params, order);
   }
 }

@@ -16,6 +16,7 @@ import {
   type SourceCatalogue,
 } from '@claims/domain';
 import type { ProjectionPoint } from '../projection-point';
+import { occurrenceSpanOf } from './occurrence-window';
 
 /** A claim's read model: its folded stream and its assessment against the source catalogue of the moment. */
 export interface ClaimView {
@@ -101,7 +102,7 @@ export const toClaimSummary = ({ claim, assessment, version, updatedAt }: ClaimV
   statement: claim.statement,
   category: claim.category,
   country: claim.location.country,
-  occurred: claim.occurred,
+  occurred: { ...claim.occurred, ...occurrenceSpanOf(claim.occurred) },
   status: assessment.publishedStatus,
   computedStatus: assessment.computedStatus,
   verdict: assessment.verdict,

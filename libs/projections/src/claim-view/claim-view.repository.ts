@@ -2,6 +2,7 @@ import type { ClaimListQuery } from '@claims/contracts';
 import { normaliseName, type ClaimAssessment, type OnRecordClaim } from '@claims/domain';
 import type { Queryable } from '@claims/event-store';
 import { actorKeysOf, sourceIdsOf, type ClaimView } from './claim-view.projection';
+import { MAX_WIDENING_DAYS, OCCURRENCE_SPAN_SQL } from './occurrence-window';
 
 interface ClaimViewRow {
   claim_id: string;
@@ -140,8 +141,14 @@ export const listClaimViews = async (
   if (filters.category) where((p) => `category = ${p}`, filters.category);
   if (filters.country) where((p) => `country_key = ${p}`, normaliseName(filters.country));
   if (filters.actor) where((p) => `actor_keys @> ARRAY[${p}::text]`, normaliseName(filters.actor));
-  if (filters.from) where((p) => `occurred_end >= ${p}::date`, filters.from);
-  if (filters.to) where((p) => `occurred_start <= ${p}::date`, filters.to);
+  // Overlap with the window the claim's date precision spans (a `month` claim for October overlaps 20
+  // October); the unwidened bound first, so the (occurred_start, occurred_end) index narrows the scan.
+  for (const from of [filters.from, filters.occurredFrom]) {
+    if (from) where((p) => `(occurred_end >= ${p}::date - ${MAX_WIDENING_DAYS} AND ${OCCURRENCE_SPAN_SQL.to} >= ${p}::date)`, from);
+  }
+  for (const to of [filters.to, filters.occurredTo]) {
+    if (to) where((p) => `(occurred_start <= ${p}::date + ${MAX_WIDENING_DAYS} AND ${OCCURRENCE_SPAN_SQL.from} <= ${p}::date)`, to);
+  }
   if (filters.q) where((p) => `search @@ websearch_to_tsquery('english', ${p})`, filters.q);
   if (filters.after) {
     values.push(filters.after.assertedAt, filters.after.claimId);
