@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { PgEventStore } from '@claims/event-store';
-import { FeedRelay, parseBrokers } from '@claims/feed';
+import { FeedRelay, loadWebhookConfig, parseBrokers, WebhookDispatcher, webhookDispatcherSettings } from '@claims/feed';
 import { appPoolConfig, assertAppendOnlyConnection, createPool, exitOnStartupFailure, explainingConnectionProblems, loadConfiguration, migrateAll, redactUrl } from '@claims/platform';
 import { loadWorkerConfig } from './worker-config';
 
@@ -31,11 +31,16 @@ const main = async () => {
     },
   });
   relay.start();
+  // Webhook deliveries too (WEBHOOK_* variables); several workers and API processes share them safely.
+  const webhooks = loadConfiguration(loadWebhookConfig);
+  const dispatcher = webhooks.WEBHOOK_DISPATCHER === 'on' ? new WebhookDispatcher({ pool, logger: logger.child({ component: 'webhooks' }), ...webhookDispatcherSettings(webhooks) }) : undefined;
+  dispatcher?.start();
   logger.info({ database: redactUrl(config.DATABASE_URL), brokers: config.KAFKA_BROKERS, pid: process.pid }, 'claim-ledger worker started');
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'worker shutting down');
     await relay.stop();
+    await dispatcher?.stop();
     await store.close();
     await pool.end();
     process.exit(0);
