@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'infra/kafka/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'apps/console/dist/**', '.data/**', 'coverage/**', 'infra/kafka/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiKeyRole } from '@claims/contracts';
+import { enqueueStatusChange } from '@claims/feed';
+import { claimStreamId } from '@claims/contracts';
+import { cosignatureLine, parseNote, parseNoteSigningKey } from '@claims/event-store';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { RouteInventory } from '../../apps/api/src/auth/route-inventory';
+import { CONSOLE_DIST } from '../../apps/api/src/console/console-build';
+import { TEST_WITNESS_SIGNING_KEY } from '../audit/transparency-keys';
 import { openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, TEST_KEYS_ISSUED_AT, type ApiTestApp } from '../api/api-test-app';
 import { createTestApiKey, fixedApiKeySecret, revokeTestApiKey } from '../support/api-keys';
@@ -26,6 +34,9 @@ const MATRIX: Record<string, typeof PUBLIC | readonly [admin: boolean, editor: b
   'GET /openapi.json':                                PUBLIC,
   'GET /docs':                                        PUBLIC,
   'GET /docs/assets/*':                               PUBLIC,
+  'GET /console':                                     PUBLIC,
+  'GET /console/assets/*':                            PUBLIC,
+  'GET /asyncapi.json':                               PUBLIC,
   'POST /sources':                                    [_,    y,     y,      _,      _,     _],
   'GET /sources/:sourceId':                           [_,    y,     y,      y,      y,     _],
   'PATCH /sources/:sourceId':                         [_,    y,     _,      _,      _,     _],
@@ -42,23 +53,51 @@ const MATRIX: Record<string, typeof PUBLIC | readonly [admin: boolean, editor: b
   'PUT /claims/:claimId/verdict':                     [_,    y,     _,      _,      _,     _],
   'POST /claims/:claimId/verdict/withdrawal':         [_,    y,     _,      _,      _,     _],
   'POST /claims/:claimId/merge':                      [_,    y,     _,      _,      _,     _],
-  'GET /claims/:claimId/history':                     [_,    _,     _,      y,      _,     _],
+  'GET /claims/:claimId/claim-review':               [_,    y,     y,      y,      y,     _],
+  'GET /claim-reviews':                               [_,    y,     y,      y,      y,     _],
+  'GET /claims/:claimId/history':                     [_,    y,     y,      y,      _,     _],
   'GET /audit/verify':                                [_,    _,     _,      y,      _,     _],
   'GET /audit/checkpoints':                           [_,    _,     _,      y,      _,     _],
   'POST /audit/checkpoints':                          [_,    _,     _,      y,      _,     _],
   'GET /audit/checkpoints/:checkpoint/verify':        [_,    _,     _,      y,      _,     _],
+  'GET /audit/checkpoints/latest':                    [_,    _,     _,      y,      _,     _],
+  'POST /audit/checkpoints/:checkpoint/cosignatures': [y,    _,     _,      y,      _,     _],
+  'GET /audit/public-key':                            PUBLIC,
+  'GET /audit/proofs/inclusion':                      [_,    _,     _,      y,      _,     _],
+  'GET /audit/proofs/consistency':                    [_,    _,     _,      y,      _,     _],
   'GET /audit/export':                                [_,    _,     _,      y,      _,     _],
-  'GET /feeds/status-changes':                        [_,    _,     _,      y,      _,     y],
-  'GET /feeds/status-changes/page':                   [_,    _,     _,      y,      _,     y],
+  'GET /feeds/status-changes':                        [_,    y,     y,      y,      y,     y],
+  'GET /feeds/status-changes/page':                   [_,    y,     y,      y,      y,     y],
   'POST /admin/api-keys':                             [y,    _,     _,      _,      _,     _],
   'GET /admin/api-keys':                              [y,    _,     _,      _,      _,     _],
   'GET /admin/api-keys/:keyId':                       [y,    _,     _,      _,      _,     _],
   'POST /admin/api-keys/:keyId/revocation':           [y,    _,     _,      _,      _,     _],
   'PUT /admin/api-keys/:keyId/expiry':                [y,    _,     _,      _,      _,     _],
+  'POST /admin/webhooks':                             [y,    _,     _,      _,      _,     _],
+  'GET /admin/webhooks':                              [y,    _,     _,      _,      _,     _],
+  'GET /admin/webhooks/:webhookId':                   [y,    _,     _,      _,      _,     _],
+  'PATCH /admin/webhooks/:webhookId':                 [y,    _,     _,      _,      _,     _],
+  'DELETE /admin/webhooks/:webhookId':                [y,    _,     _,      _,      _,     _],
+  'POST /admin/webhooks/:webhookId/secret-rotation':  [y,    _,     _,      _,      _,     _],
+  'GET /admin/webhooks/:webhookId/deliveries':        [y,    _,     _,      _,      _,     _],
+  'POST /admin/webhooks/:webhookId/deliveries/:deliveryId/redelivery': [y, _, _, _,   _,     _],
+  'GET /claims/:claimId/work':                        [_,    y,     y,      y,      y,     _],
+  'GET /claims/:claimId/work/history':                [_,    y,     y,      y,      y,     _],
+  'PUT /claims/:claimId/assignment':                  [_,    y,     y,      _,      _,     _],
+  'DELETE /claims/:claimId/assignment':               [_,    y,     y,      _,      _,     _],
+  'PUT /claims/:claimId/work-state':                  [_,    y,     y,      _,      _,     _],
+  'GET /claims/:claimId/tasks':                       [_,    y,     y,      y,      y,     _],
+  'POST /claims/:claimId/tasks':                      [_,    y,     y,      _,      _,     _],
+  'PUT /claims/:claimId/tasks/:taskId':               [_,    y,     y,      _,      _,     _],
+  'GET /claims/:claimId/comments':                    [_,    y,     y,      y,      y,     _],
+  'POST /claims/:claimId/comments':                   [_,    y,     y,      _,      _,     _],
+  'GET /desk/queue':                                  [_,    y,     y,      y,      y,     _],
+  'GET /desk/people':                                 [_,    y,     y,      y,      y,     _],
+  'GET /desk/me':                                     [_,    y,     y,      y,      y,     _],
 };
 
 /** Routes served outside Nest's router (express.static), so not in the route inventory. */
-const STATIC_ROUTES = ['GET /docs/assets/*'];
+const STATIC_ROUTES = ['GET /docs/assets/*', 'GET /console', 'GET /console/assets/*'];
 
 interface Call {
   path: string;
@@ -76,8 +115,11 @@ const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
   'GET /health/live': async () => ({ path: '/health/live' }),
   'GET /health/ready': async () => ({ path: '/health/ready' }),
   'GET /openapi.json': async () => ({ path: '/openapi.json' }),
+  'GET /asyncapi.json': async () => ({ path: '/asyncapi.json' }),
   'GET /docs': async () => ({ path: '/docs' }),
   'GET /docs/assets/*': async () => ({ path: '/docs/assets/swagger-ui.css' }),
+  'GET /console': async () => ({ path: '/console' }),
+  'GET /console/assets/*': async () => ({ path: builtConsoleScript() }),
   'POST /sources': async () => ({ path: '/sources', body: { name: 'Kidal Info', kind: 'news_outlet' } }),
   'GET /sources/:sourceId': async (api) => ({ path: `/sources/${await source(api)}` }),
   'PATCH /sources/:sourceId': async (api) => ({ path: `/sources/${await source(api)}`, body: { name: 'Kidal Info (renamed)' } }),
@@ -109,6 +151,12 @@ const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
   },
   'POST /claims/:claimId/merge': async (api) => ({ path: `/claims/${await claim(api)}/merge`, body: { intoClaimId: await claim(api), reason: 'Same event' } }),
   'GET /claims/:claimId/history': async (api) => ({ path: `/claims/${await claim(api)}/history` }),
+  'GET /claims/:claimId/claim-review': async (api) => {
+    const claimId = await claim(api);
+    await api.http().put(`/claims/${claimId}/verdict`).send({ verdict: 'false', rationale: 'The video predates the attack' }).expect(200);
+    return { path: `/claims/${claimId}/claim-review` };
+  },
+  'GET /claim-reviews': async () => ({ path: '/claim-reviews?status=false' }),
   'GET /audit/verify': async () => ({ path: '/audit/verify' }),
   'GET /audit/checkpoints': async () => ({ path: '/audit/checkpoints' }),
   'POST /audit/checkpoints': async () => ({ path: '/audit/checkpoints' }),
@@ -117,6 +165,28 @@ const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
     return { path: `/audit/checkpoints/${body.id}/verify` };
   },
   'GET /audit/export': async (api) => ({ path: `/audit/export?claim=${await claim(api)}` }),
+  'GET /audit/checkpoints/latest': async (api) => {
+    await api.as('auditor').post('/audit/checkpoints').expect(201);
+    return { path: '/audit/checkpoints/latest' };
+  },
+  'POST /audit/checkpoints/:checkpoint/cosignatures': async (api) => {
+    await claim(api);
+    const { body } = await api.as('auditor').post('/audit/checkpoints').expect(201);
+    const witness = parseNoteSigningKey(TEST_WITNESS_SIGNING_KEY);
+    return { path: `/audit/checkpoints/${body.id}/cosignatures`, body: { cosignature: cosignatureLine(parseNote(body.note).body, witness, 1_709_287_200) } };
+  },
+  'GET /audit/public-key': async () => ({ path: '/audit/public-key' }),
+  'GET /audit/proofs/inclusion': async (api) => {
+    const { body: claimBody } = await api.http().post('/claims').send(openClaimBody(await source(api))).expect(201);
+    const [event] = await api.store.readStream(claimStreamId(claimBody.id));
+    const { body } = await api.as('auditor').post('/audit/checkpoints').expect(201);
+    return { path: `/audit/proofs/inclusion?eventId=${event.eventId}&treeSize=${body.treeSize}` };
+  },
+  'GET /audit/proofs/consistency': async (api) => {
+    await claim(api);
+    const { body } = await api.as('auditor').post('/audit/checkpoints').expect(201);
+    return { path: `/audit/proofs/consistency?from=1&to=${body.treeSize}` };
+  },
   'GET /feeds/status-changes': async () => ({ path: '/feeds/status-changes?from=now', stream: true }),
   'GET /feeds/status-changes/page': async () => ({ path: '/feeds/status-changes/page?limit=5' }),
   'POST /admin/api-keys': async () => ({ path: '/admin/api-keys', body: { name: 'new reader', role: 'reader' } }),
@@ -124,9 +194,54 @@ const REQUESTS: Record<string, (api: ApiTestApp) => Promise<Call>> = {
   'GET /admin/api-keys/:keyId': async (api) => ({ path: `/admin/api-keys/${(await createTestApiKey(api.db.pool, 'reader')).id}` }),
   'POST /admin/api-keys/:keyId/revocation': async (api) => ({ path: `/admin/api-keys/${(await createTestApiKey(api.db.pool, 'reader')).id}/revocation`, body: { reason: 'left' } }),
   'PUT /admin/api-keys/:keyId/expiry': async (api) => ({ path: `/admin/api-keys/${(await createTestApiKey(api.db.pool, 'reader')).id}/expiry`, body: { expiresAt: '2030-01-01T00:00:00Z' } }),
+  'POST /admin/webhooks': async () => ({ path: '/admin/webhooks', body: { url: WEBHOOK_URL, filter: { claim: randomUUID() } } }),
+  'GET /admin/webhooks': async () => ({ path: '/admin/webhooks' }),
+  'GET /admin/webhooks/:webhookId': async (api) => ({ path: `/admin/webhooks/${(await webhook(api)).id}` }),
+  'PATCH /admin/webhooks/:webhookId': async (api) => ({ path: `/admin/webhooks/${(await webhook(api)).id}`, body: { description: 'renamed' } }),
+  'DELETE /admin/webhooks/:webhookId': async (api) => ({ path: `/admin/webhooks/${(await webhook(api)).id}` }),
+  'POST /admin/webhooks/:webhookId/secret-rotation': async (api) => ({ path: `/admin/webhooks/${(await webhook(api)).id}/secret-rotation` }),
+  'GET /admin/webhooks/:webhookId/deliveries': async (api) => ({ path: `/admin/webhooks/${(await webhook(api)).id}/deliveries?limit=5` }),
+  'POST /admin/webhooks/:webhookId/deliveries/:deliveryId/redelivery': async (api) => {
+    const { id, claimId } = await webhook(api);
+    await enqueueStatusChange(api.db.pool, {
+      claimId,
+      before: null,
+      after: { publishedStatus: 'unverified', credibilityRating: 6, confidence: 0.5, band: 'roughly_even_chance', modelVersion: 'assessment-model-v1' },
+      cause: { eventId: randomUUID(), eventType: 'ClaimAsserted', streamId: `claim-${claimId}`, streamVersion: 1, position: { transactionId: '1', globalPosition: 1 }, recordedAt: new Date() },
+    });
+    const { rows } = await api.db.pool.query<{ id: string }>("UPDATE webhook_deliveries SET state = 'failed', failed_at = now() WHERE webhook_id = $1 RETURNING id", [id]);
+    return { path: `/admin/webhooks/${id}/deliveries/${rows[0].id}/redelivery` };
+  },
+  'GET /claims/:claimId/work': async (api) => ({ path: `/claims/${await claim(api)}/work` }),
+  'GET /claims/:claimId/work/history': async (api) => ({ path: `/claims/${await claim(api)}/work/history` }),
+  'PUT /claims/:claimId/assignment': async (api) => ({ path: `/claims/${await claim(api)}/assignment`, body: { assignee: api.keys.analyst.id } }),
+  'DELETE /claims/:claimId/assignment': async (api) => {
+    const claimId = await claim(api);
+    await api.http().put(`/claims/${claimId}/assignment`).send({ assignee: api.keys.analyst.id }).expect(200);
+    return { path: `/claims/${claimId}/assignment` };
+  },
+  'PUT /claims/:claimId/work-state': async (api) => ({ path: `/claims/${await claim(api)}/work-state`, body: { state: 'in_progress' } }),
+  'GET /claims/:claimId/tasks': async (api) => ({ path: `/claims/${await claim(api)}/tasks` }),
+  'POST /claims/:claimId/tasks': async (api) => ({ path: `/claims/${await claim(api)}/tasks`, body: { name: 'Ask the stringer in Ménaka' } }),
+  'PUT /claims/:claimId/tasks/:taskId': async (api) => ({ path: `/claims/${await claim(api)}/tasks/geolocate`, body: { done: true } }),
+  'GET /claims/:claimId/comments': async (api) => ({ path: `/claims/${await claim(api)}/comments` }),
+  'POST /claims/:claimId/comments': async (api) => ({ path: `/claims/${await claim(api)}/comments`, body: { body: 'The video matches the market square.' } }),
+  'GET /desk/queue': async () => ({ path: '/desk/queue?limit=5' }),
+  'GET /desk/people': async () => ({ path: '/desk/people' }),
+  'GET /desk/me': async () => ({ path: '/desk/me' }),
 };
 
+// A public address (TEST-NET-2), never reached: each endpoint is paused and filtered to a claim of its own.
+const WEBHOOK_URL = 'https://198.51.100.7/claim-ledger';
+const webhook = async (api: ApiTestApp): Promise<{ id: string; claimId: string }> => {
+  const claimId = randomUUID();
+  const { body } = await api.as('admin').post('/admin/webhooks').send({ url: WEBHOOK_URL, filter: { claim: claimId } }).expect(201);
+  await api.as('admin').patch(`/admin/webhooks/${body.id}`).send({ paused: true }).expect(200);
+  return { id: body.id, claimId };
+};
 const EVIDENCE = { url: 'https://archive.example.org/kalamba.mp4', sha256: 'ab'.repeat(32), mediaType: 'video/mp4' };
+/** The console's built script (its name carries a content hash), as index.html loads it. */
+const builtConsoleScript = () => /src="(\/console\/assets\/[^"]+\.js)"/.exec(readFileSync(path.join(CONSOLE_DIST, 'index.html'), 'utf8'))![1];
 let sources = 0;
 const source = (api: ApiTestApp) => registerSource(api, { name: `Outlet ${++sources}`, reliability: 'C' });
 const claim = async (api: ApiTestApp): Promise<string> => (await api.http().post('/claims').send(openClaimBody(await source(api))).expect(201)).body.id;

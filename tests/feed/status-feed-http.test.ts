@@ -214,7 +214,7 @@ describe('the HTTP status feed (no broker: relay off)', () => {
 
   it('needs a key with the feed:read permission', async () => {
     expect((await api().get('/feeds/status-changes/page')).status).toBe(401);
-    const { secret } = await new ApiKeyRegistry(db.pool, store).issue({ name: 'no feed', role: 'reader' }, { now: new Date(), metadata: { actor: { id: 'test' } } });
+    const { secret } = await new ApiKeyRegistry(db.pool, store).issue({ name: 'no feed', role: 'admin' }, { now: new Date(), metadata: { actor: { id: 'test' } } });
     expect((await api().get('/feeds/status-changes/page').set('Authorization', `Bearer ${secret}`)).status).toBe(403);
   });
 

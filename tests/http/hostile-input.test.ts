@@ -76,7 +76,7 @@ describe('hostile input at the HTTP edge', () => {
     it('the bounds themselves are accepted: 1900-01-01 to 9999-12-31', async () => {
       const response = await api.http().post('/claims').send(openClaimBody(source, { occurred: { start: '1900-01-01', end: '9999-12-31', precision: 'year' } }));
       expect(response.status).toBe(201);
-      expect(response.body.occurred).toEqual({ start: '1900-01-01', end: '9999-12-31', precision: 'year' });
+      expect(response.body.occurred).toEqual({ start: '1900-01-01', end: '9999-12-31', precision: 'year', from: '1900-01-01', to: '9999-12-31' });
       const listed = await api.http().get('/claims?from=1900-01-01&to=9999-12-31').expect(200);
       expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(response.body.id);
     });
@@ -171,10 +171,24 @@ describe('hostile input at the HTTP edge', () => {
       'POST /claims/:claimId/merge': () => ({ intoClaimId: randomUUID(), reason: 'duplicate' }),
       'PUT /claims/:claimId/statement': () => ({ statement: 'Three men were killed near Kalamba', reason: 'precision' }),
       'POST /audit/checkpoints': () => ({}),
+      'POST /audit/checkpoints/:checkpoint/cosignatures': () => ({ cosignature: '\u2014 witness.test/w1 AAAAAAAA' }),
       'POST /admin/api-keys': () => ({ name: 'partner', role: 'reader' }),
       'POST /admin/api-keys/:keyId/revocation': () => ({ reason: 'left' }),
       'PUT /admin/api-keys/:keyId/expiry': () => ({ expiresAt: null }),
+      'POST /admin/webhooks': () => ({ url: 'https://hooks.example.org/claims' }),
+      'PATCH /admin/webhooks/:webhookId': () => ({ paused: true }),
+      'DELETE /admin/webhooks/:webhookId': () => ({}),
+      'POST /admin/webhooks/:webhookId/secret-rotation': () => ({}),
+      'POST /admin/webhooks/:webhookId/deliveries/:deliveryId/redelivery': () => ({}),
+      'PUT /claims/:claimId/assignment': () => ({ assignee: randomUUID() }),
+      'DELETE /claims/:claimId/assignment': () => ({}),
+      'PUT /claims/:claimId/work-state': () => ({ state: 'in_progress' }),
+      'POST /claims/:claimId/tasks': () => ({ name: 'check the weather' }),
+      'PUT /claims/:claimId/tasks/:taskId': () => ({ done: true }),
+      'POST /claims/:claimId/comments': () => ({ body: 'Second source contacted' }),
     };
+    /** Path parameters that are not resource ids get a value of their own shape, so only the body is wrong. */
+    const PATH_PLACEHOLDERS: Record<string, string> = { deliveryId: '1', checkpoint: '1' };
 
     const roleFor = (permission: Permission): ApiKeyRole =>
       (Object.entries(ROLE_PERMISSIONS) as Array<[ApiKeyRole, readonly Permission[]]>).find(([, permissions]) => permissions.includes(permission))![0];
@@ -193,7 +207,7 @@ describe('hostile input at the HTTP edge', () => {
           answers[name] = 'no valid body in VALID_BODIES, or not a permission route';
           continue;
         }
-        const path = route.path.replace(/:[A-Za-z]+/g, () => randomUUID());
+        const path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => PATH_PLACEHOLDERS[name] ?? randomUUID());
         const events = await api.eventCount();
         const response = await api.as(roleFor(route.access.permission))[route.method.toLowerCase() as 'post'](path).send({ ...body(), zzUnknown: true });
         answers[name] = { status: response.status, errors: response.body.errors, wrote: (await api.eventCount()) - events };

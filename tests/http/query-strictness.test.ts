@@ -18,6 +18,9 @@ interface Ids {
   evidenceId: string;
   checkpoint: string;
   keyId: string;
+  webhookId: string;
+  deliveryId: string;
+  taskId: string;
 }
 
 const EVIDENCE = { url: 'https://archive.example.org/kalamba.mp4', sha256: 'ab'.repeat(32), mediaType: 'video/mp4' };
@@ -36,9 +39,21 @@ const BODIES: Record<string, (ids: Ids) => object | undefined> = {
   'POST /claims/:claimId/verdict/withdrawal': () => ({ reason: 'The video was older' }),
   'POST /claims/:claimId/merge': (ids) => ({ intoClaimId: ids.otherClaimId, reason: 'Same event' }),
   'POST /audit/checkpoints': () => undefined,
+  'POST /audit/checkpoints/:checkpoint/cosignatures': () => ({ cosignature: '\u2014 witness.test/w1 AAAAAAAA' }),
   'POST /admin/api-keys': () => ({ name: 'new reader', role: 'reader' }),
   'POST /admin/api-keys/:keyId/revocation': () => ({ reason: 'left' }),
   'PUT /admin/api-keys/:keyId/expiry': () => ({ expiresAt: '2030-01-01T00:00:00Z' }),
+  'POST /admin/webhooks': () => ({ url: 'https://hooks.example.org/claims' }),
+  'PATCH /admin/webhooks/:webhookId': () => ({ paused: true }),
+  'DELETE /admin/webhooks/:webhookId': () => undefined,
+  'POST /admin/webhooks/:webhookId/secret-rotation': () => undefined,
+  'POST /admin/webhooks/:webhookId/deliveries/:deliveryId/redelivery': () => undefined,
+  'PUT /claims/:claimId/assignment': (ids) => ({ assignee: ids.keyId }),
+  'DELETE /claims/:claimId/assignment': () => undefined,
+  'PUT /claims/:claimId/work-state': () => ({ state: 'in_progress' }),
+  'POST /claims/:claimId/tasks': () => ({ name: 'check the weather' }),
+  'PUT /claims/:claimId/tasks/:taskId': () => ({ done: true }),
+  'POST /claims/:claimId/comments': () => ({ body: 'Second source contacted' }),
 };
 
 describe('query strings: every route refuses a parameter it does not declare', () => {
@@ -55,7 +70,7 @@ describe('query strings: every route refuses a parameter it does not declare', (
     const evidenceId = (await api.http().post(`/claims/${claimId}/evidence`).send(EVIDENCE).expect(201)).body.evidenceId as string;
     const checkpoint = String((await api.as('auditor').post('/audit/checkpoints').expect(201)).body.id);
     const keyId = (await createTestApiKey(api.db.pool, 'reader')).id;
-    ids = { sourceId, claimId, otherClaimId, reportId, evidenceId, checkpoint, keyId };
+    ids = { sourceId, claimId, otherClaimId, reportId, evidenceId, checkpoint, keyId, webhookId: randomUUID(), deliveryId: '1', taskId: 'geolocate' };
   });
   afterAll(() => api.close());
 

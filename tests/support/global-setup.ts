@@ -1,3 +1,4 @@
+import { ensureConsoleBuilt } from '../../apps/api/src/console/console-build';
 import { startTestKafka, type TestKafka } from './kafka-server';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
 
@@ -20,4 +21,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_KAFKA_BROKERS = kafka.brokers;
   process.env.KAFKA_BROKERS = kafka.brokers;
   process.stdout.write(`integration tests: Kafka from ${kafka.description}, ready in ${Date.now() - kafkaStarted} ms\n`);
+
+  // The API serves the review console's build at /console: build it when missing or older than its sources.
+  if (ensureConsoleBuilt()) process.stdout.write('integration tests: review console built (apps/console/dist)\n');
 }

@@ -74,7 +74,7 @@ describe('docs/walkthrough.md', () => {
     if (code !== 0) throw new Error(`the walkthrough failed (exit ${code}):\n${output}`);
 
     const steps = output.split(/^=== step \d+\n/m).slice(1);
-    const [keys, seed, kalamba, feed, kafka, history, asOf, verify] = steps;
+    const [keys, seed, kalamba, feed, kafka, history, asOf, verify, reported, consolePage] = steps;
     expect(keys.trim()).toBe('');
     expect(seed).toMatch(/80 steps, 80 created, 0 already present/);
     // Step 4: one self-interested voice, relayed: unverified, and every discount explained.
@@ -102,5 +102,23 @@ describe('docs/walkthrough.md', () => {
     expect(verify).toMatch(/^log intact up to position \d+-\d+/m);
     expect(verify).toMatch(/^true$/m);
     expect(verify.match(/log intact up to position/g)?.length).toBe(2);
+    // Step 9: on the store's clock the claim did not exist on 21 October 2023; on the reporting's clock it
+    // had two reports then, and each later day counts exactly the reports published by it.
+    expect(reported).toMatch(/^CLAIM_NOT_FOUND$/m);
+    expect(reported).toMatch(/^No report published by 2023-10-19T00:00:00\.000Z: claim \S+'s first report was published 2023-10-20T/m);
+    expect(reported).toMatch(/"clock": "reported"/);
+    expect(reported).toMatch(/"reportsCounted": 2/);
+    expect(reported).toMatch(/^2023-10-21 2 unverified /m);
+    expect(reported).toMatch(/^2023-10-23 3 unverified likely$/m);
+    expect(reported).toMatch(/^2023-10-25 4 contested /m);
+    expect(reported).toMatch(/^2023-10-25 3 unverified likely$/m);
+    const timeline = reported.split('\n').filter((line) => /^\d{4}-\d{2}-\d{2} Claim/.test(line));
+    expect(timeline[0]).toMatch(/^2023-10-20 ClaimAsserted/);
+    expect(timeline.map((line) => line.slice(0, 10))).toEqual(timeline.map((line) => line.slice(0, 10)).sort());
+    expect(timeline.find((line) => line.includes('ClaimDisputed'))).toMatch(/^2023-10-24 ClaimDisputed\s+contested/);
+    // Step 10: /console is served under its strict CSP, and the script its page loads is there.
+    expect(consolePage).toMatch(/^content-security-policy: default-src 'none'; script-src 'self'; style-src 'self';/im);
+    expect(consolePage).not.toMatch(/unsafe-inline/);
+    expect(consolePage).toMatch(/^200 (text|application)\/javascript/m);
   });
 });

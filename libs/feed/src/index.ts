@@ -7,3 +7,4 @@ export * from './domain-event.mapper';
 export * from './kafka';
 export * from './feed-relay';
 export * from './outbox-notifier';
+export * from './webhooks';

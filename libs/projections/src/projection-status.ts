@@ -7,6 +7,7 @@ const INLINE_PROJECTIONS: Record<ProjectionName, { table: string; streamPrefixes
   // A claim's row is re-assessed by its own events and by those of the sources it names.
   claim_view: { table: 'claim_view', streamPrefixes: [STREAM_PREFIXES.claim, STREAM_PREFIXES.source] },
   source_view: { table: 'source_view', streamPrefixes: [STREAM_PREFIXES.source] },
+  work_view: { table: 'work_view', streamPrefixes: [STREAM_PREFIXES.work] },
 };
 
 export interface InlineProjectionStatus {

@@ -35,6 +35,14 @@ export const AppConfigSchema = z.object({
   FEED_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
   /** Seconds between log checkpoints the API records when the log grew; 0: none (use `audit checkpoint`). */
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** The transparency log's origin: the first line of every signed checkpoint (docs/transparency-log.md). */
+  AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'no spaces or "+"').default('claim-ledger.local/log'),
+  /** The checkpoint signing key, `PRIVATE+KEY+<name>+<hex id>+<base64>` (`npm run cli -- audit keygen`). */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /** A file holding that key (owner-only); the embedded default keeps one in DATA_DIR/audit-signing.key. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Comma-separated witness vkeys (type 0x04) whose cosignatures are accepted. */
+  AUDIT_WITNESS_KEYS: z.string().optional(),
   /** Requests per minute per API key (token bucket, per process). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long an API key is cached: the longest a revocation made elsewhere (CLI, another process) takes to apply. */
@@ -43,6 +51,12 @@ export const AppConfigSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** With DATABASE_URL: create an admin key at start when no key exists yet (the embedded default always does). */
   BOOTSTRAP_ADMIN_KEY: z.enum(['true', 'false']).default('false'),
+  /** The API's public address (`https://claims.example.org`): ClaimReview `url`s, the AsyncAPI HTTP server. Unset: taken from each request's Host. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The organisation that publishes the ClaimReviews (their `author`); docs/claim-review.md. */
+  CLAIM_REVIEW_ORGANIZATION_NAME: z.string().trim().min(1).max(200).default('claim-ledger'),
+  /** Its home page; unset: the public base URL. */
+  CLAIM_REVIEW_ORGANIZATION_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema> & { dataDir: string };

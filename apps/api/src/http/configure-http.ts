@@ -3,6 +3,7 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { getAbsoluteFSPath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Logger } from 'pino';
+import { serveConsole } from '../console/serve-console';
 import { accessLog } from './access-log';
 import { Clock } from './clock';
 import { DeclaredQueryGuard } from './declared-query.guard';
@@ -43,6 +44,7 @@ export const configureHttp = (app: INestApplication, accessLogger?: Logger): voi
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(inputHygiene);
   app.use('/docs/assets', express.static(swaggerUiPath(), { index: false, maxAge: '1h' }));
+  serveConsole(app);
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => filter.send(error, request, response));
   app.useGlobalFilters(filter);
   // After the API key guard (an APP_GUARD, registered when the application was created).

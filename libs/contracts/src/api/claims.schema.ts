@@ -18,6 +18,7 @@ import {
   ClaimCategory,
   ClaimStatus,
   CredibilityRating,
+  DatePrecision,
   Icd203Band,
   PublishedStatus,
   ReportStance,
@@ -102,6 +103,20 @@ export const StatementRevisionSchema = z.object({
   ...recorded,
 });
 
+/**
+ * When the claimed event happened, as recorded (`start`, `end`, `precision`: day, week, month or year) and
+ * the days that precision spans (`from`..`to`, inclusive): a `month` claim dated 2023-10-01 spans
+ * 2023-10-01..2023-10-31, a `week` one its ISO week (Monday to Sunday), a `year` one the whole year.
+ */
+export const ClaimOccurrence = z.object({
+  start: z.string(),
+  end: z.string().optional(),
+  precision: DatePrecision,
+  from: z.string(),
+  to: z.string(),
+});
+export type ClaimOccurrence = z.infer<typeof ClaimOccurrence>;
+
 /** What a claim list shows of each claim. */
 export const ClaimSummary = z.object({
   id: z.string(),
@@ -110,7 +125,7 @@ export const ClaimSummary = z.object({
   statement: z.string(),
   category: ClaimCategory,
   country: z.string(),
-  occurred: OccurrenceWindow,
+  occurred: ClaimOccurrence,
   /** The verdict when there is one, else the computed status. */
   status: PublishedStatus,
   computedStatus: ClaimStatus,
@@ -152,7 +167,13 @@ export const ClaimListQuery = z.strictObject({
   actor: z.string().trim().min(1).max(300).optional(),
   /** Case-insensitive country name. */
   country: z.string().trim().min(1).max(300).optional(),
-  /** Claims whose occurrence window overlaps [from, to]. */
+  /**
+   * Claims whose occurrence overlaps [occurredFrom, occurredTo] (either bound alone: from or until that
+   * day), with the date precision taken into account: the window is `occurred.from`..`occurred.to`.
+   */
+  occurredFrom: CalendarDate.optional(),
+  occurredTo: CalendarDate.optional(),
+  /** The earlier names of `occurredFrom` and `occurredTo`, kept: the same filter. */
   from: CalendarDate.optional(),
   to: CalendarDate.optional(),
   /** Full-text search in the statement (web search syntax: words, "phrases", -exclusions). */

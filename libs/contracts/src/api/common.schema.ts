@@ -7,6 +7,10 @@ import { z } from 'zod';
  */
 export const ResourceId = z.uuid().toLowerCase();
 
+/** The body of an action that takes none: absent or `{}`; any field is refused, like every other body. */
+export const NoRequestBody = z.strictObject({}).optional();
+export type NoRequestBody = z.infer<typeof NoRequestBody>;
+
 export const ClaimIdParams = z.strictObject({ claimId: ResourceId });
 export type ClaimIdParams = z.infer<typeof ClaimIdParams>;
 

@@ -4,3 +4,6 @@ export * from './sources.schema';
 export * from './claims.schema';
 export * from './api-keys.schema';
 export * from './audit.schema';
+export * from './webhooks.schema';
+export * from './work.schema';
+export * from './claim-review.schema';

@@ -5,5 +5,7 @@ export * from './source-events.schema';
 export * from './claim-events.schema';
 export * from './event-versioning';
 export * from './api-key-events.schema';
+export * from './webhook-events.schema';
 export * from './stored-event-check';
 export * from './streams';
+export * from './work-events.schema';

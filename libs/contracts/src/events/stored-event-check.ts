@@ -2,12 +2,16 @@ import { ZodError } from 'zod';
 import { readApiKeyEvent } from './api-key-events.schema';
 import { readClaimEvent, readSourceEvent, type StoredEvent } from './event-versioning';
 import { STREAM_PREFIXES, streamKindOf, type StreamKind } from './streams';
+import { readWebhookEvent } from './webhook-events.schema';
+import { readWorkEvent } from './work-events.schema';
 
 /** The reader of each stream kind's events. */
 const READERS: Readonly<Record<StreamKind, (stored: StoredEvent) => unknown>> = {
   claim: readClaimEvent,
   source: readSourceEvent,
   apiKey: readApiKeyEvent,
+  webhook: readWebhookEvent,
+  work: readWorkEvent,
 };
 
 /**

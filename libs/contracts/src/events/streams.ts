@@ -7,6 +7,10 @@ export const STREAM_PREFIXES = Object.freeze({
   claim: 'claim-',
   source: 'source-',
   apiKey: 'api-key-',
+  /** A webhook endpoint (its URL, filter, pauses and rotations; never its secret). */
+  webhook: 'webhook-',
+  /** A claim's desk workflow (assignment, work state, checklist, comments), beside its claim stream. */
+  work: 'work-',
 } as const);
 
 export type StreamKind = keyof typeof STREAM_PREFIXES;
@@ -14,6 +18,8 @@ export type StreamKind = keyof typeof STREAM_PREFIXES;
 export const claimStreamId = (claimId: string): string => `${STREAM_PREFIXES.claim}${claimId}`;
 export const sourceStreamId = (sourceId: string): string => `${STREAM_PREFIXES.source}${sourceId}`;
 export const apiKeyStreamId = (keyId: string): string => `${STREAM_PREFIXES.apiKey}${keyId}`;
+export const webhookStreamId = (webhookId: string): string => `${STREAM_PREFIXES.webhook}${webhookId}`;
+export const workStreamId = (claimId: string): string => `${STREAM_PREFIXES.work}${claimId}`;
 
 const KINDS = Object.keys(STREAM_PREFIXES) as StreamKind[];
 

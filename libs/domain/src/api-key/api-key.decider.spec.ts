@@ -79,6 +79,13 @@ describe('role permissions', () => {
     expect(holders('claims:merge')).toEqual(['editor']);
     expect(holders('sources:regrade')).toEqual(['editor']);
     expect(holders('keys:manage')).toEqual(['admin']);
-    expect(holders('feed:read').sort()).toEqual(['auditor', 'feed']);
+    expect(holders('webhooks:manage')).toEqual(['admin']);
+    // Every claim reader may follow status changes (the console's live view); the desk and auditors read history.
+    expect(holders('feed:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'feed', 'reader']);
+    expect(holders('history:read').sort()).toEqual(['analyst', 'auditor', 'editor']);
+    // The desk: everyone who reads claims sees the work; analysts and editors do it; editors close reviews.
+    expect(holders('work:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'reader']);
+    for (const permission of ['work:assign', 'work:progress', 'work:tasks', 'work:comment'] as const) expect(holders(permission).sort()).toEqual(['analyst', 'editor']);
+    expect(holders('work:review')).toEqual(['editor']);
   });
 });

@@ -19,26 +19,41 @@ export const PERMISSIONS = [
   'history:read',
   'audit:verify',
   'audit:export',
+  // Recording a witness's cosignature of a checkpoint: an auditor's act, and an administrator's (who runs the witnesses).
+  'audit:cosign',
   'feed:read',
   'keys:manage',
+  'webhooks:manage',
+  'work:read',
+  'work:assign',
+  'work:progress',
+  'work:review',
+  'work:tasks',
+  'work:comment',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READER: readonly Permission[] = ['sources:read', 'claims:read'];
-const ANALYST: readonly Permission[] = [...READER, 'sources:register', 'claims:open', 'claims:report', 'claims:evidence'];
+// Following status changes (feed:read) tells a reader nothing `GET /claims` does not: it pushes instead of polling,
+// so the review console updates live for every key that reads claims.
+const READER: readonly Permission[] = ['sources:read', 'claims:read', 'work:read', 'feed:read'];
+// The desk's work (assignments, work states, checklists, comments) is an analyst's; closing a review is an editor's.
+const DESK_WORK: readonly Permission[] = ['work:assign', 'work:progress', 'work:tasks', 'work:comment'];
+// The desk reads a claim's history (who logged what, the assessment after each step: the console's timeline);
+// a reader sees the claim, not the team's attribution.
+const ANALYST: readonly Permission[] = [...READER, 'sources:register', 'claims:open', 'claims:report', 'claims:evidence', ...DESK_WORK, 'history:read'];
 
 /**
  * The rights of each role. An editor has an analyst's rights plus the editorial acts: verdicts, merges,
  * statement amendments, and source changes that re-assess claims (re-grades, affiliation and details).
- * `admin` only manages keys: whoever hands out rights does not use them unseen.
+ * `admin` only manages keys (and webhook endpoints): whoever hands out rights does not use them unseen.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
   reader: READER,
   analyst: ANALYST,
-  editor: [...ANALYST, 'sources:update', 'sources:regrade', 'claims:amend', 'claims:verdict', 'claims:merge'],
-  auditor: [...READER, 'history:read', 'audit:verify', 'audit:export', 'feed:read'],
+  editor: [...ANALYST, 'sources:update', 'sources:regrade', 'claims:amend', 'claims:verdict', 'claims:merge', 'work:review'],
+  auditor: [...READER, 'history:read', 'audit:verify', 'audit:export', 'audit:cosign', 'feed:read'],
   feed: ['feed:read'],
-  admin: ['keys:manage'],
+  admin: ['keys:manage', 'webhooks:manage', 'audit:cosign'],
 };
 
 export const roleHasPermission = (role: ApiKeyRole, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);

@@ -7,6 +7,7 @@ import type { SourceView } from '../source-view/source-view.projection';
 export const PROJECTIONS = {
   claim_view: { tables: ['claim_view', 'claim_sources'], key: { claim_view: 'claim_id', claim_sources: 'source_id, claim_id' } },
   source_view: { tables: ['source_view'], key: { source_view: 'source_id' } },
+  work_view: { tables: ['work_view', 'work_comments'], key: { work_view: 'claim_id', work_comments: 'claim_id, version' } },
 } as const;
 export type ProjectionName = keyof typeof PROJECTIONS;
 export const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[];

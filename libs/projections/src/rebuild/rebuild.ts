@@ -18,6 +18,7 @@ import { claimStreamId, parseStreamId, STREAM_PREFIXES } from '../streams';
 import { inTransaction, lockSourceCatalogue } from '../transaction';
 import { announceModelUpgrade, type ModelUpgradeReport } from './model-upgrade';
 import { ClaimFold, SourceFolds } from './replay-folds';
+import { catchUpWorkStreams, replayWorkStreams } from '../work-view/work-view.rebuild';
 import {
   addShadowIndexes,
   compareTables,
@@ -91,6 +92,7 @@ export class RebuildInterrupted extends Error {
 }
 
 const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+const WORK_TABLES = { view: shadowOf('work_view'), comments: shadowOf('work_comments') };
 
 interface RebuildState {
   cut: LogPosition;
@@ -141,6 +143,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   const projections = [...new Set(options.projections ?? PROJECTION_NAMES)].sort() as ProjectionName[];
   const withClaims = projections.includes('claim_view');
   const withSources = projections.includes('source_view');
+  const withWork = projections.includes('work_view');
   const tables = projections.flatMap((name) => [...PROJECTIONS[name].tables]);
   const key = targetKey(projections);
   const batchSize = options.batchSize ?? 2_000;
@@ -213,6 +216,11 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   // Built once over the loaded rows rather than maintained row by row; catch-up upserts need the keys.
   await addShadowIndexes(pool, tables);
   phaseDone('indexes');
+  if (withWork) {
+    // After the keys exist (the replay upserts); rows a previous, interrupted run left are replayed again.
+    await pool.query(`TRUNCATE ${shadowOf('work_view')}, ${shadowOf('work_comments')}`);
+    events += (await replayWorkStreams(pool, WORK_TABLES, state.cut, batchSize)).events;
+  }
 
   // Catch up without the lock while much is left, then take it for the last stretch and the swap.
   let cut = state.cut;
@@ -238,6 +246,8 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
       const views = [...sources.views()];
       for (let index = 0; index < views.length; index += 1000) await writeSourceRows(client, shadowOf('source_view'), views.slice(index, index + 1000));
     }
+    // Work writers take the catalogue lock too (shared), so every work event is committed by now.
+    if (withWork) caughtUp += await catchUpWorkStreams(client, WORK_TABLES, state.cut);
     const drift: TableDrift[] = [];
     for (const name of projections) {
       for (const table of PROJECTIONS[name].tables) {

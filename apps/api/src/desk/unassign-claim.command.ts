@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { WorkViewResponse } from '@claims/contracts';
+import type { RequestContextValue } from '../http/request-context';
+
+export class UnassignClaimCommand extends Command<WorkViewResponse> {
+  constructor(
+    readonly claimId: string,
+    readonly context: RequestContextValue,
+  ) {
+    super();
+  }
+}
