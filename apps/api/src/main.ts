@@ -47,7 +47,7 @@ const main = async () => {
   const keyLines = firstAdminKey
     ? `\n  admin key: ${firstAdminKey.secret}\n             save it now: it will not be shown again. It only manages keys: create keys for people with\n             POST ${address}/admin/api-keys or \`npm run cli -- keys create --name <name> --role editor\`.\n`
     : '';
-  console.log(`\nclaim-ledger is running\n  API:      ${address}\n  docs:     ${address}/docs\n  health:   ${address}/health\n  database: ${database.description}\n  feeds:    ${feed}\n${keyLines}`);
+  console.log(`\nclaim-ledger is running\n  API:      ${address}\n  docs:     ${address}/docs\n  console:  ${address}/console\n  health:   ${address}/health\n  database: ${database.description}\n  feeds:    ${feed}\n${keyLines}`);
   if (firstAdminKey) logger.info({ keyId: firstAdminKey.keyId }, 'first admin key created (its secret was printed once)');
 
   const shutdown = async (signal: string) => {

@@ -51,7 +51,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly Permission[]
   reader: READER,
   analyst: ANALYST,
   editor: [...ANALYST, 'sources:update', 'sources:regrade', 'claims:amend', 'claims:verdict', 'claims:merge', 'work:review'],
-  auditor: [...READER, 'history:read', 'audit:verify', 'audit:export', 'audit:cosign', 'feed:read'],
+  auditor: [...READER, 'history:read', 'audit:verify', 'audit:export', 'audit:cosign'],
   feed: ['feed:read'],
   admin: ['keys:manage', 'webhooks:manage', 'audit:cosign'],
 };
