@@ -75,6 +75,9 @@ CREATE TABLE webhook_delivery_attempts (
   PRIMARY KEY (delivery_id, attempt)
 );
 
+-- FOR SHARE: an endpoint being deleted right now (retireWebhook locks its row first) makes this wait for
+-- that commit and then see it deleted; and a deletion waits for this commit and then parks what it added.
+-- Without it both commit, and the delivery added meanwhile stays pending for a deleted endpoint forever.
 CREATE FUNCTION webhook_deliveries_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO webhook_deliveries (transaction_id, outbox_id, webhook_id, message_id, claim_id)
@@ -84,6 +87,7 @@ BEGIN
      AND (e.filter_statuses IS NULL OR (NEW.payload->'current'->>'status') = ANY (e.filter_statuses))
      AND (e.filter_claim_id IS NULL OR e.filter_claim_id = NEW.message_key)
    ORDER BY e.webhook_id
+     FOR SHARE OF e
   ON CONFLICT (webhook_id, message_id) DO NOTHING;
   IF FOUND THEN
     PERFORM pg_notify('webhook_deliveries_enqueued', '');

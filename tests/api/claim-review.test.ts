@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { CLAIM_REVIEW_RATINGS, ClaimReview, type ClaimEvent, type Verdict } from '@claims/contracts';
-import { runCli } from '@claims/testing';
+import { runCli, waitUntil } from '@claims/testing';
+import { ClaimReviewController } from '../../apps/api/src/claim-review/claim-review.controller';
 import { openClaimBody, registerSource, report } from './api-fixtures';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
 
@@ -174,5 +176,20 @@ describe('schema.org ClaimReview', () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('returns, without waiting for a drain that never comes, when the client stops reading and goes away', async () => {
+    await claimWithVerdict('misleading');
+    await claimWithVerdict('misleading');
+    const controller = api.app.get(ClaimReviewController);
+    // A client that stopped reading: nothing written ever completes, so the buffer never drains.
+    const sink = new Writable({ highWaterMark: 1, write: () => undefined });
+    const response = Object.assign(sink, { status: () => response, type: () => response });
+    let settled = false;
+    const handled = controller.claimReviews({}, { protocol: 'https', get: () => undefined } as never, response as never).finally(() => (settled = true));
+    await waitUntil(() => sink.writableLength > 0, { what: 'the first line to be buffered' });
+    sink.destroy();
+    await waitUntil(() => settled, { what: 'the handler to return once the connection closed' });
+    await handled;
   });
 });

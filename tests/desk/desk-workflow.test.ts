@@ -91,6 +91,26 @@ describe('desk workflow', () => {
         }
       });
     });
+
+    it('refuses work on a merged claim with 409 CLAIM_MERGED naming where it went (the queue leaves it out), writing nothing', async () => {
+      const duplicate = await newClaim();
+      const kept = await newClaim();
+      await api.http().post(`/claims/${duplicate}/merge`).send({ intoClaimId: kept, reason: 'Same incident' }).expect(200);
+      await unchanged(async () => {
+        for (const call of [
+          api.http().put(`/claims/${duplicate}/assignment`).send({ assignee: api.keys.analyst.id }),
+          api.http().delete(`/claims/${duplicate}/assignment`),
+          api.http().put(`/claims/${duplicate}/work-state`).send({ state: 'in_progress' }),
+          api.http().put(`/claims/${duplicate}/tasks/geolocate`).send({ done: true }),
+          api.http().post(`/claims/${duplicate}/tasks`).send({ name: 'Call the witness' }),
+          api.http().post(`/claims/${duplicate}/comments`).send({ body: 'still on it' }),
+        ]) {
+          const { body } = await call.expect(409);
+          expect(body).toMatchObject({ code: 'CLAIM_MERGED', field: 'claimId', details: { mergedInto: kept } });
+        }
+      });
+      await api.http().get(`/claims/${duplicate}/work`).expect(200);
+    });
   });
 
   describe('work states', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { WebhookDeliveryHeaders, type WebhookDeliveryResponse } from '@claims/contracts';
-import { WebhookDispatcher } from '@claims/feed';
+import { enqueueStatusChange, WebhookDispatcher } from '@claims/feed';
 import { waitUntil } from '@claims/testing';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 import { assessed, ScriptedProjection } from './feed-test-kit';
@@ -259,6 +259,36 @@ describe('webhooks (Standard Webhooks)', () => {
     const [retired] = await deliveriesOf(id);
     expect(retired).toMatchObject({ state: 'failed', lastError: 'endpoint deleted' });
     await api.as('admin').post(`/admin/webhooks/${id}/deliveries/${retired.id}/redelivery`).expect(409, /WEBHOOK_DELETED/);
+  });
+
+  it('a deletion racing a status change leaves nothing pending for the deleted endpoint', async () => {
+    const claimId = randomUUID();
+    const { id } = await register('/deleted-racing', { claim: claimId });
+    // The change's transaction enqueues (the trigger adds this endpoint's delivery) and stays open while the
+    // endpoint is deleted: the deletion must wait for it and park that delivery, or it is pending forever.
+    const client = await api.appPool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const cause = { eventId: randomUUID(), eventType: 'ClaimCorroborated', streamId: `claim-${claimId}`, streamVersion: 1, position: { transactionId: rows[0].xid, globalPosition: 1 }, recordedAt: new Date() };
+      expect(await enqueueStatusChange(client, { claimId, before: null, after: assessed('corroborated', 2, 0.8, 'likely'), cause })).toBeDefined();
+      let settled = false;
+      const deletion = api.as('admin').delete(`/admin/webhooks/${id}`).then((response) => {
+        settled = true;
+        return response;
+      });
+      const waitingOnLock = async () =>
+        (await api.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n > 0;
+      await waitUntil(async () => settled || (await waitingOnLock()), { what: 'the deletion to finish or to wait for the change' });
+      await client.query('COMMIT');
+      expect((await deletion).status).toBe(200);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+    const deliveries = await deliveriesOf(id);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].state).not.toBe('pending');
   });
 
   it('pauses (deliveries queue) and resumes (they go out in order)', async () => {

@@ -40,6 +40,9 @@ export const hashedRecordedAt = (recordedAt: string): string => {
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), milliseconds));
   // Date.UTC maps years 0-99 to 1900-1999.
   if (Number(year) < 100) date.setUTCFullYear(Number(year));
+  // A day the month does not have (`2024-02-30`) would roll over to another date and still verify: the
+  // text would then show a time the hash does not cover. No export prints one.
+  if (date.getUTCDate() !== Number(day)) throw new TypeError(`recordedAt "${recordedAt}" names a day its month does not have`);
   return date.toISOString();
 };
 

@@ -1,5 +1,6 @@
 import { decodeBase64, decodeHex } from './bytes';
 import { VerificationFailed } from './errors';
+import { hashedRecordedAt } from './event-chain';
 
 /**
  * Reads claim-ledger's NDJSON export (format version 1, `libs/event-store/src/import-export.ts`), with the
@@ -146,6 +147,12 @@ const parseEvent = (value: Record<string, unknown>, line: number): ExportedEvent
   if (typeof value.type !== 'string') where('"type" is not a string');
   if (!Number.isSafeInteger(value.schemaVersion)) where('"schemaVersion" is not an integer');
   if (typeof value.recordedAt !== 'string') where('"recordedAt" is not a string');
+  try {
+    hashedRecordedAt(value.recordedAt as string);
+  } catch (error) {
+    // A time the hash cannot be computed over is the file's fault, not the verifier's.
+    where((error as Error).message);
+  }
   const hash = typeof value.hash === 'string' ? decodeHex(value.hash, 32) : undefined;
   if (!hash) return where('"hash" is not 64 lowercase hex digits');
   if (!isObject(value.data)) where('"data" is not an object');
@@ -172,6 +179,44 @@ const parseEvent = (value: Record<string, unknown>, line: number): ExportedEvent
 };
 
 /**
+ * The first key that appears twice in one object of a valid JSON text, if any. `JSON.parse` keeps the last
+ * value silently and the hash covers only that one, while another reader (or a person) may take the first:
+ * RFC 8785 hashes I-JSON, which has no duplicate keys. Keys compare decoded (`"a"` and `"\u0061"` are one).
+ */
+export const duplicateKey = (text: string): string | undefined => {
+  // One entry per open object (its keys so far) or array (null).
+  const open: Array<Set<string> | null> = [];
+  let expectingKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = open.at(-1);
+      if (expectingKey && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectingKey = false;
+      }
+      i = end;
+    } else if (char === '{') {
+      open.push(new Set());
+      expectingKey = true;
+    } else if (char === '[') {
+      open.push(null);
+      expectingKey = false;
+    } else if (char === '}' || char === ']') {
+      open.pop();
+      expectingKey = false;
+    } else if (char === ',') {
+      expectingKey = open.at(-1) instanceof Set;
+    }
+  }
+  return undefined;
+};
+
+/**
  * Yields the export's header, events and trailer, refusing a line that is not what its place in the file
  * requires: the header first, the trailer last and present (so a truncated file is refused).
  */
@@ -190,6 +235,8 @@ export async function* readExport(lines: AsyncIterable<string>): AsyncGenerator<
       refuse(lineNumber, 'not JSON');
     }
     if (!isObject(value)) return refuse(lineNumber, 'not a JSON object');
+    const duplicate = duplicateKey(text);
+    if (duplicate !== undefined) refuse(lineNumber, `the key ${JSON.stringify(duplicate)} appears twice in one object: readers disagree on which value it holds`);
     if (!headerSeen) {
       headerSeen = true;
       yield { kind: 'header', line: lineNumber, header: parseHeader(value, lineNumber) };

@@ -110,6 +110,15 @@ describe('the offline verification', () => {
     expect(await failure({ ...base, exportLines: lines(claim.slice(0, -1)) })).toBe('export: the export has no end marker: the file is incomplete');
     expect(await failure({ ...base, exportLines: lines([...claim.slice(0, -1), JSON.stringify({ kind: 'claim-ledger.export.end', events: 13, streams: 2 })]) })).toBe('export: the end marker counts 13 events, the file has 12');
     expect(await failure({ ...base, exportLines: lines([claim[0], claim[2], claim[1], ...claim.slice(3)]) })).toMatch(/^export: export line 3: position 900-1 is not after 900-2/);
+    // A duplicated key: JSON.parse keeps the last (the original, so the hash holds), another reader the first.
+    const twice = claim.map((line, index) => (index === 3 ? line.replace('"data":{', '"data":{"quote":"Deux exécutions",') : line));
+    expect(twice[3]).not.toBe(claim[3]);
+    expect(await failure({ ...base, exportLines: lines(twice) })).toBe('export: export line 4: the key "quote" appears twice in one object: readers disagree on which value it holds');
+    // A time the hash cannot be taken over is the export's fault, named by line (not "the verifier could not finish").
+    const rolledOver = editLine(claim, 1, (event) => (event.recordedAt = (event.recordedAt as string).replace('2026-01-01', '2025-12-32')));
+    expect(await failure({ ...base, exportLines: lines(rolledOver) })).toMatch(/^export: export line 2: recordedAt "2025-12-32T.*" is not a valid time$/);
+    const february = editLine(claim, 1, (event) => (event.recordedAt = (event.recordedAt as string).replace('2026-01-01', '2025-11-31')));
+    expect(await failure({ ...base, exportLines: lines(february) })).toMatch(/^export: export line 2: recordedAt "2025-11-31T.*" names a day its month does not have$/);
   });
 
   it('refuses a note signed by another key and a checkpoint of another origin', async () => {

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
@@ -20,6 +19,7 @@ import {
   type LogCheckpointResponse,
 } from '@claims/contracts';
 import { Public, RequirePermission } from '../auth/access.decorators';
+import { drainedOrClosed } from '../http/drained-or-closed';
 import { ApiOperation } from '../http/openapi';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { AuditService, toCheckpointResponse } from './audit.service';
@@ -166,7 +166,8 @@ export class AuditController {
     response.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${query.claim ? `claim-${query.claim}` : 'log'}.ndjson"`);
     for await (const line of this.audit.exportLines(streams, proofs)) {
-      if (!response.write(`${line}\n`)) await once(response, 'drain');
+      if (!response.write(`${line}\n`)) await drainedOrClosed(response);
+      if (response.destroyed) return;
     }
     response.end();
   }

@@ -1,10 +1,10 @@
-import { once } from 'node:events';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Pool } from 'pg';
 import { ClaimIdParams, ClaimReview, ClaimReviewListQuery } from '@claims/contracts';
 import { ClaimNotFound } from '@claims/domain';
 import { RequirePermission } from '../auth/access.decorators';
+import { drainedOrClosed } from '../http/drained-or-closed';
 import { ApiOperation } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -72,7 +72,7 @@ export class ClaimReviewController {
       for (; !next.done; next = await reviews.next()) {
         const { claim, sources } = next.value;
         const review = toClaimReview(claim, { organization: publisher.organization, claimUrl: publisher.claimUrl(claim.claimId), sources });
-        if (review && !response.write(`${JSON.stringify(review)}\n`)) await once(response, 'drain');
+        if (review && !response.write(`${JSON.stringify(review)}\n`)) await drainedOrClosed(response);
         if (response.destroyed) return;
       }
       response.end();

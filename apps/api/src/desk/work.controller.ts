@@ -90,7 +90,7 @@ export class WorkController {
     body: AssignClaimRequest,
     headers: IF_MATCH,
     responses: { 200: WorkViewResponse },
-    problems: [404, 412, 422],
+    problems: [404, 409, 412, 422],
   })
   @RequirePermission('work:assign')
   async assign(
@@ -103,7 +103,7 @@ export class WorkController {
   }
 
   @Delete(':claimId/assignment')
-  @ApiOperation({ summary: 'Unassign the claim', tags, params: ClaimIdParams, headers: IF_MATCH, body: NoRequestBody, responses: { 200: WorkViewResponse }, problems: [404, 412] })
+  @ApiOperation({ summary: 'Unassign the claim', tags, params: ClaimIdParams, headers: IF_MATCH, body: NoRequestBody, responses: { 200: WorkViewResponse }, problems: [404, 409, 412] })
   @RequirePermission('work:assign')
   async unassign(
     @Param(new ZodValidationPipe(ClaimIdParams)) { claimId }: ClaimIdParams,
@@ -181,7 +181,7 @@ export class WorkController {
   }
 
   @Put(':claimId/tasks/:taskId')
-  @ApiOperation({ summary: 'Tick or untick a task, named by its id or its name', tags, params: TaskIdParams, body: SetTaskRequest, headers: IF_MATCH, responses: { 200: WorkViewResponse }, problems: [404, 412] })
+  @ApiOperation({ summary: 'Tick or untick a task, named by its id or its name', tags, params: TaskIdParams, body: SetTaskRequest, headers: IF_MATCH, responses: { 200: WorkViewResponse }, problems: [404, 409, 412] })
   @RequirePermission('work:tasks')
   async setTask(
     @Param(new ZodValidationPipe(TaskIdParams)) { claimId, taskId }: TaskIdParams,

@@ -93,6 +93,9 @@ export const storeRotatedWebhookSecret = async (client: Queryable, webhookId: st
  * parked with the reason (its events and its deliveries' record stay).
  */
 export const retireWebhook = async (client: Queryable, webhookId: string): Promise<void> => {
+  // First the endpoint's row: a status change enqueueing for it right now holds it (FOR SHARE, the outbox
+  // trigger), so the parking below runs after that commit and parks its delivery too.
+  await client.query('SELECT 1 FROM webhook_endpoints WHERE webhook_id = $1 FOR UPDATE', [webhookId]);
   await client.query('DELETE FROM webhook_secrets WHERE webhook_id = $1', [webhookId]);
   await client.query(
     "UPDATE webhook_deliveries SET state = 'failed', failed_at = clock_timestamp(), last_error = 'endpoint deleted', lease_until = NULL, lease_token = NULL WHERE webhook_id = $1 AND state = 'pending'",

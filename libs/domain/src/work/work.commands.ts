@@ -8,6 +8,8 @@ import type { DomainCommand } from '../shared/decider';
 export interface WorkClaimFacts {
   category: ClaimCategory;
   reportIds: readonly string[];
+  /** Set when the claim was merged into another: its reports (and the work on them) belong there now. */
+  mergedInto?: string;
 }
 
 /** Whether the key to assign can work on claims, as the caller found it in the key registry. */

@@ -1,6 +1,6 @@
 import { WorkEvent as WorkEventSchema, WorkState, type WorkEvent } from '@claims/contracts';
 import { foldEvents } from '../shared/decider';
-import { ClaimNotFound } from '../claim/claim.errors';
+import { ClaimMerged, ClaimNotFound } from '../claim/claim.errors';
 import { deciderSpecification } from '../testing/decider-specification';
 import { checklistTemplateOf, CHECKLIST_TEMPLATES, taskIdOf } from './work.checklist';
 import type { WorkClaimFacts, WorkCommand } from './work.commands';
@@ -48,6 +48,9 @@ describe('work decider', () => {
     ];
     it.each(commands.map((command) => [command.type, command] as const))('%s on a missing claim → 404', (_type, command) =>
       given([]).when(command).thenThrows(ClaimNotFound, { field: 'claimId', kind: 'not_found' }),
+    );
+    it.each(commands.map((command) => [command.type, command] as const))('%s on a merged claim → 409 naming where it went', (_type, command) =>
+      given([]).when({ ...command, data: { ...command.data, claim: { ...claim, mergedInto: 'claim-b' } } } as WorkCommand).thenThrows(ClaimMerged, { code: 'CLAIM_MERGED', kind: 'conflict', mergedInto: 'claim-b' }),
     );
   });
 

@@ -1,5 +1,5 @@
 import type { WorkEvent } from '@claims/contracts';
-import { ClaimNotFound } from '../claim/claim.errors';
+import { ClaimMerged, ClaimNotFound } from '../claim/claim.errors';
 import { assertNever, type CommandMetadata, type Decider } from '../shared/decider';
 import { checklistTemplateOf, taskIdOf } from './work.checklist';
 import type { AddTask, AssignClaim, ChangeWorkState, PostComment, SetTask, WorkClaimFacts, WorkCommand } from './work.commands';
@@ -11,6 +11,8 @@ const recorded = (metadata: CommandMetadata) => ({ recordedAt: metadata.now, rec
 
 const existingClaim = (command: WorkCommand): WorkClaimFacts => {
   if (!command.data.claim) throw new ClaimNotFound(command.data.claimId);
+  // As for every other change to a merged claim: the queue leaves it out, so work on it would be lost from sight.
+  if (command.data.claim.mergedInto) throw new ClaimMerged(command.data.claimId, command.data.claim.mergedInto);
   return command.data.claim;
 };
 

@@ -56,6 +56,8 @@ const embeddedIpv4 = (address: string): string | undefined => {
   const g = ipv6Groups(address);
   const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
   const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  // `::` and `::1` are themselves (the block list names them), not IPv4-compatible addresses.
+  if (zeros(0, 6) && g[6] === 0 && g[7] <= 1) return undefined;
   if (zeros(0, 5) && (g[5] === 0 || g[5] === 0xffff)) return ipv4(g[6], g[7]);
   if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return ipv4(g[6], g[7]);
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return ipv4(g[6], g[7]);

@@ -37,7 +37,7 @@ export interface WorkQueueRow {
 }
 
 /**
- * One page of the desk's queue: claims (merged ones left out: their work moved with their reports) with
+ * One page of the desk's queue: claims (merged ones left out: their reports moved, and no work is taken on them) with
  * their work, every given filter applied, in `/claims` order (most recently asserted first). A claim with
  * no work row is `new` and unassigned. Its last activity is the later of its claim row's last event and
  * its last work event.
