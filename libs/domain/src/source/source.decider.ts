@@ -1,13 +1,14 @@
-import type { SourceEvent, SourceKind, SourceReliability } from '@claims/contracts';
+import type { SealedValueSchema, SourceEvent, SourceKind, SourceReliability } from '@claims/contracts';
 import { assertNever, type Decider } from '../shared/decider';
 import type { SourceSnapshot } from './source-catalogue';
 import type {
+  EraseSource,
   RegisterSource,
   RegradeSourceReliability,
   SourceCommand,
   UpdateSourceDetails,
 } from './source.commands';
-import { SourceAlreadyRegistered, SourceNotFound } from './source.errors';
+import { SourceAlreadyRegistered, SourceErasedAlready, SourceNotConfidential, SourceNotFound } from './source.errors';
 
 /** One grading of a source, kept so that editors can see how and why its grade moved. */
 export interface ReliabilityGrading {
@@ -29,6 +30,15 @@ export interface RegisteredSource {
   /** Oldest first; the first entry is the grade given at registration. */
   reliabilityHistory: readonly ReliabilityGrading[];
   registeredAt: string;
+  /** A confidential source: `name` is its pseudonym; the identity is sealed with its data key. */
+  confidential?: ConfidentialState;
+}
+
+export interface ConfidentialState {
+  number: number;
+  identity: SealedValueSchema;
+  /** Set once the data key was destroyed: the identity can never be opened again. */
+  erased?: { at: string; reason: string };
 }
 
 export type SourceState = { status: 'unregistered' } | RegisteredSource;
@@ -48,8 +58,9 @@ const withoutUndefined = <T extends object>(value: T): T =>
 export const evolveSource = (state: SourceState, event: SourceEvent): SourceState => {
   switch (event.type) {
     case 'SourceRegistered': {
-      const { recordedAt, recordedBy, ...details } = event.data;
+      const { recordedAt, recordedBy, confidential, ...details } = event.data;
       return {
+        ...(confidential ? { confidential: { ...confidential } } : {}),
         status: 'registered',
         ...details,
         reliabilityHistory: [{ reliability: details.reliability, gradedBy: recordedBy, gradedAt: recordedAt }],
@@ -58,9 +69,10 @@ export const evolveSource = (state: SourceState, event: SourceEvent): SourceStat
     }
     case 'SourceDetailsChanged': {
       if (state.status !== 'registered') return state;
-      const { name, kind, affiliation, originGroup } = event.data;
+      const { name, kind, affiliation, originGroup, identity } = event.data;
       return withoutUndefined({
         ...state,
+        ...(identity && state.confidential ? { confidential: { ...state.confidential, identity } } : {}),
         name: name ?? state.name,
         kind: kind ?? state.kind,
         affiliation: patchOptional(state.affiliation, affiliation),
@@ -79,6 +91,12 @@ export const evolveSource = (state: SourceState, event: SourceEvent): SourceStat
         ],
       };
     }
+    case 'SourceMarkedConfidential':
+      if (state.status !== 'registered') return state;
+      return { ...state, name: event.data.name, confidential: { ...event.data.confidential } };
+    case 'SourceErased':
+      if (state.status !== 'registered' || !state.confidential) return state;
+      return { ...state, confidential: { ...state.confidential, erased: { at: event.data.recordedAt, reason: event.data.reason } } };
     default:
       return assertNever(event);
   }
@@ -89,7 +107,8 @@ const registerSource = ({ data, metadata }: RegisterSource, state: SourceState):
   if (state.status === 'registered') {
     // A retried registration is harmless; a different one under the same id is a mistake worth a 409.
     const current = toSourceSnapshot(state);
-    if (sameRegistration(current, registration)) return [];
+    // A confidential retry seals again (a fresh IV): the clear details and the pseudonym's number decide.
+    if (sameRegistration(current, registration) && state.confidential?.number === data.confidential?.number) return [];
     throw new SourceAlreadyRegistered(data.sourceId);
   }
   return [
@@ -109,9 +128,18 @@ const sameRegistration = (current: SourceSnapshot, requested: SourceSnapshot): b
 
 const updateSourceDetails = ({ data, metadata }: UpdateSourceDetails, state: SourceState): SourceEvent[] => {
   if (state.status !== 'registered') throw new SourceNotFound(data.sourceId);
+  if (state.confidential?.erased && (data.identity || data.name !== undefined)) throw new SourceErasedAlready(data.sourceId);
+  const recorded = { recordedAt: metadata.now, recordedBy: metadata.actor };
+  // Marking comes first: from it on, `name` is the pseudonym and the identity is only ever sealed.
+  const marked: SourceEvent[] =
+    data.markConfidential && !state.confidential && data.name !== undefined
+      ? [{ type: 'SourceMarkedConfidential', data: { sourceId: data.sourceId, name: data.name, confidential: data.markConfidential, ...recorded } }]
+      : [];
+  const clearName = state.confidential || data.markConfidential ? undefined : data.name;
   // Only real changes are recorded, so the audit trail shows what an edit actually did.
   const changes = {
-    ...(data.name !== undefined && data.name !== state.name ? { name: data.name } : {}),
+    ...(clearName !== undefined && clearName !== state.name ? { name: clearName } : {}),
+    ...(data.identity && state.confidential ? { identity: data.identity } : {}),
     ...(data.kind !== undefined && data.kind !== state.kind ? { kind: data.kind } : {}),
     ...(data.affiliation !== undefined && (data.affiliation ?? undefined) !== state.affiliation
       ? { affiliation: data.affiliation }
@@ -120,13 +148,15 @@ const updateSourceDetails = ({ data, metadata }: UpdateSourceDetails, state: Sou
       ? { originGroup: data.originGroup }
       : {}),
   };
-  if (Object.keys(changes).length === 0) return [];
-  return [
-    {
-      type: 'SourceDetailsChanged',
-      data: { sourceId: data.sourceId, ...changes, recordedAt: metadata.now, recordedBy: metadata.actor },
-    },
-  ];
+  if (Object.keys(changes).length === 0) return marked;
+  return [...marked, { type: 'SourceDetailsChanged', data: { sourceId: data.sourceId, ...changes, ...recorded } }];
+};
+
+const eraseSource = ({ data, metadata }: EraseSource, state: SourceState): SourceEvent[] => {
+  if (state.status !== 'registered') throw new SourceNotFound(data.sourceId);
+  if (!state.confidential) throw new SourceNotConfidential(data.sourceId);
+  if (state.confidential.erased) return [];
+  return [{ type: 'SourceErased', data: { sourceId: data.sourceId, reason: data.reason, recordedAt: metadata.now, recordedBy: metadata.actor } }];
 };
 
 const regradeSourceReliability = (
@@ -158,6 +188,8 @@ export const decideSource = (command: SourceCommand, state: SourceState): Source
       return updateSourceDetails(command, state);
     case 'RegradeSourceReliability':
       return regradeSourceReliability(command, state);
+    case 'EraseSource':
+      return eraseSource(command, state);
     default:
       return assertNever(command);
   }

@@ -16,3 +16,21 @@ export class SourceAlreadyRegistered extends DomainError {
     super(`Source ${sourceId} is already registered with different details`, 'sourceId', { sourceId });
   }
 }
+
+/** Erasure destroys a confidential source's data key; an ordinary source has none (its name is in the log in clear). */
+export class SourceNotConfidential extends DomainError {
+  readonly code = 'SOURCE_NOT_CONFIDENTIAL';
+  readonly kind = 'conflict';
+  constructor(sourceId: string) {
+    super(`Source ${sourceId} is not confidential: there is no data key to erase`, 'sourceId', { sourceId });
+  }
+}
+
+/** A confidential source's identity cannot be changed after its data key was destroyed. */
+export class SourceErasedAlready extends DomainError {
+  readonly code = 'SOURCE_ERASED';
+  readonly kind = 'conflict';
+  constructor(sourceId: string) {
+    super(`Source ${sourceId} was erased: its identity can no longer be read or changed`, 'sourceId', { sourceId });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './field-cipher';
+export * from './key-wrapping';
+export * from './master-key';
