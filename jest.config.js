@@ -23,7 +23,18 @@ const moduleNameMapper = {
   '^@claims/testing$': '<rootDir>/tests/support',
 };
 
-const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// @nestjs/terminus 12 ships ES modules only: Node 20 requires them natively, Jest on Node 20 does not, so
+// its files are compiled to CommonJS for the tests (swc rewrites its `import.meta` too).
+const esmOnlyPackages = '@nestjs/terminus';
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
+const base = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc, [`/node_modules/${esmOnlyPackages}/.+\\.js$`]: swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!${esmOnlyPackages}/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -10,6 +10,7 @@ export const TEST_KEY_SECRETS: Record<ApiKeyRole, { name: string; secret: string
   reader: { name: 'Rami (reader)', secret: fixedApiKeySecret('0d', 'R') },
   feed: { name: 'partner feed', secret: fixedApiKeySecret('fe', 'F') },
   admin: { name: 'key admin', secret: fixedApiKeySecret('ac', 'C') },
+  protector: { name: 'Noor (protector)', secret: fixedApiKeySecret('b0', 'P') },
 };
 
 /** The editor's key, as recorded on events: `recordedBy` is its id, the metadata actor its id, name and role. */
@@ -19,7 +20,7 @@ export const EDITOR = { Authorization: `Bearer ${TEST_KEY_SECRETS.editor.secret}
 
 export const registerSource = async (
   api: ApiTestApp,
-  source: { name: string; reliability?: string; kind?: string; affiliation?: string; originGroup?: string },
+  source: { name: string; reliability?: string; kind?: string; affiliation?: string; originGroup?: string; confidential?: boolean; contactNotes?: string },
 ): Promise<string> => {
   const response = await api
     .http()

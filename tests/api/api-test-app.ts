@@ -8,9 +8,12 @@ import { AppModule } from '../../apps/api/src/app.module';
 import type { AuthOptions } from '../../apps/api/src/auth/auth.module';
 import type { AuditOptions } from '../../apps/api/src/audit/checkpoint-scheduler';
 import { testAuditOptions } from '../audit/transparency-keys';
+import type { ProtectionOptions } from '../../apps/api/src/protection/protection.options';
+import { testProtectionOptions } from '../protection/protection-keys';
 import { appPoolConfig } from '@claims/platform';
 import { Clock } from '../../apps/api/src/http/clock';
 import { createApiApp } from '../../apps/api/src/http/configure-http';
+import type { TelemetryOptions } from '../../apps/api/src/metrics/telemetry.tokens';
 import { createTestApiKey, type TestApiKey } from '../support/api-keys';
 import { TEST_KEY_SECRETS } from './api-fixtures';
 
@@ -45,7 +48,7 @@ export const TEST_KEYS_ISSUED_AT = new Date('2024-01-01T00:00:00.000Z');
  * against a fresh migrated database, with the clock under the test's control and one API key per role.
  * The rate limits are out of the way unless `auth.rateLimitPerMinute` / `auth.failedAuthenticationsPerMinute` say otherwise.
  */
-export const startApiTestApp = async (options: { poolSize?: number; auth?: AuthOptions; /** Default: signed checkpoints and one witness (tests/audit/transparency-keys.ts). */ audit?: AuditOptions } = {}): Promise<ApiTestApp> => {
+export const startApiTestApp = async (options: { poolSize?: number; auth?: AuthOptions; /** Default: signed checkpoints and one witness (tests/audit/transparency-keys.ts). */ audit?: AuditOptions; /** Default: a fixed test master key (tests/protection/protection-keys.ts). */ protection?: ProtectionOptions; /** Default: no metrics listener (several apps share a jest worker); `{ listen: { host: '127.0.0.1', port: 0 } }` opens one on a free port (`MetricsEndpoint.port`). */ telemetry?: TelemetryOptions } = {}): Promise<ApiTestApp> => {
   const db = await createTestDatabase({ poolSize: 4 });
   const appPool = new Pool({ ...appPoolConfig(db.url), max: options.poolSize ?? 10 });
   const store = new PgEventStore({ pool: appPool });
@@ -58,7 +61,7 @@ export const startApiTestApp = async (options: { poolSize?: number; auth?: AuthO
     ),
   ) as Record<ApiKeyRole, TestApiKey>;
   const database = { url: db.url, pool: appPool, description: `test database ${db.name}`, close: async () => undefined };
-  const app = await createApiApp(AppModule.create(database, store, {}, { rateLimitPerMinute: 1_000_000, failedAuthenticationsPerMinute: 1_000_000, ...options.auth }, options.audit ?? testAuditOptions()), { logger: false });
+  const app = await createApiApp(AppModule.create(database, store, {}, { rateLimitPerMinute: 1_000_000, failedAuthenticationsPerMinute: 1_000_000, ...options.auth }, options.audit ?? testAuditOptions(), options.protection ?? testProtectionOptions(), options.telemetry ?? {}), { logger: false });
   await app.init();
   let now = new Date('2024-03-01T10:00:00.000Z');
   jest.spyOn(app.get(Clock), 'now').mockImplementation(() => new Date(now));

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { claimStreamId, sourceStreamId } from '@claims/contracts';
 import { waitUntil } from '@claims/testing';
+import { sourceLockKey } from '@claims/projections';
 import { EDITOR, EDITOR_ACTOR, openClaimBody, registerSource, report } from './api-fixtures';
 import { ApiKeyAuthenticator } from '../../apps/api/src/auth/api-key.authenticator';
 import { startApiTestApp, type ApiTestApp } from './api-test-app';
@@ -36,7 +37,8 @@ describe('Idempotency-Key retries', () => {
       },
     };
   };
-  const holdCatalogue = () => hold('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['claim-ledger:source-catalogue']);
+  /** A source's lock, exclusive (as its writer holds it): re-grades of it and claim writes reading it wait. */
+  const holdSource = (sourceId: string) => hold('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sourceLockKey(sourceId)]);
 
   /** The backend of the app's request that waits on a lock of `locktype`, with what it holds on `events`. */
   const waitingRequest = (locktype: 'advisory' | 'transactionid') =>
@@ -86,7 +88,7 @@ describe('Idempotency-Key retries', () => {
   it('while the first request waits inside its command, a retry with its key gets 409 IDEMPOTENCY_KEY_IN_PROGRESS however old the first is; then the first answers, a third replays it, and one command was written', async () => {
     const radar = await registerSource(api, { name: 'Radar Tessit', reliability: 'C' });
     const before = await streamEvents(sourceStreamId(radar));
-    const catalogue = await holdCatalogue();
+    const catalogue = await holdSource(radar);
     let firstDone = false;
     const first = regrade(radar, 'radar-b', 'B').then((response) => {
       firstDone = true;
@@ -137,7 +139,7 @@ describe('Idempotency-Key retries', () => {
     const body = openClaimBody(source, { statement: 'JNIM fighters burned the market in Ménaka' });
     const events = await api.eventCount();
     const claims = await claimCount();
-    const catalogue = await holdCatalogue();
+    const catalogue = await holdSource(source);
     const cutOff = api.http().post('/claims').set(EDITOR).set('Idempotency-Key', 'market').send(body).then((response) => response);
     try {
       const { pid } = await waitingRequest('advisory');

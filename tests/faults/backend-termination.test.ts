@@ -10,7 +10,7 @@ const SEED = Number(process.env.FAULT_SEED ?? 11);
 const MAX_TERMINATIONS = 60;
 const FAULT_PHASE_MS = 25_000;
 /** The application names of the service's and the CLI's sessions (a marked log reader's carries its xid). */
-const KNOWN_SESSIONS = ['claim-ledger', 'claim-ledger-feed-relay', 'claim-ledger-cli', 'claim-ledger-webhooks', 'claim-ledger-log-reader'];
+const KNOWN_SESSIONS = ['claim-ledger', 'claim-ledger-feed-relay', 'claim-ledger-cli', 'claim-ledger-webhooks', 'claim-ledger-key-changes', 'claim-ledger-log-reader'];
 
 /** mulberry32: a small seeded generator, so a failing run's choices can be replayed. */
 const seeded = (seed: number) => () => {

@@ -159,6 +159,25 @@ describe('the feed relay against a real Kafka broker', () => {
     }
   });
 
+  it('publishes a committed change while an older transaction is still open (it waits for no watermark)', async () => {
+    // An older transaction with an id, left open: the log's watermark stays below it until it ends.
+    const older = await db.pool.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const claimId = `claim-open-elder-${randomUUID().slice(0, 8)}`;
+      const [id] = await new ScriptedProjection(db.pool).step([[claimId, assessed('unverified', 6, 0.5, 'roughly_even_chance')]]);
+      await collector.waitFor((messages) => messages.some((message) => message.key === claimId), 15_000, 'the change committed after the open transaction began');
+      expect(collector.messages.filter((message) => message.key === claimId).map((message) => message.headers.ce_id)).toEqual([id]);
+      // The older transaction is still open: the message did not wait for it.
+      const { rows } = await older.query<{ open: boolean }>('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS open');
+      expect(rows[0].open).toBe(true);
+    } finally {
+      await older.query('ROLLBACK').catch(() => undefined);
+      older.release();
+    }
+  });
+
   it('runs one active relay per database: a second one stands by and takes over, with per-claim order intact', async () => {
     const standby = new FeedRelay({ pool: db.pool, kafka: config, logger: recordingLogger(), pollIntervalMs: 200, standbyRetryMs: 200 });
     standby.start();

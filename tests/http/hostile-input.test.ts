@@ -162,6 +162,7 @@ describe('hostile input at the HTTP edge', () => {
       'POST /sources': () => ({ name: 'Kidal Post', kind: 'news_outlet' }),
       'PATCH /sources/:sourceId': () => ({ name: 'Kidal Post' }),
       'PUT /sources/:sourceId/reliability': () => ({ reliability: 'B', reason: 'a long record' }),
+      'POST /sources/:sourceId/erasure': () => ({ reason: 'The witness asked to be forgotten' }),
       'POST /claims': () => openClaimBody(source),
       'POST /claims/:claimId/reports': () => ({ stance: 'supports', report: report(source) }),
       'POST /claims/:claimId/reports/:reportId/retraction': () => ({ reason: 'withdrawn' }),

@@ -107,6 +107,14 @@ export const readStreamForReplay = async (db: Queryable, streamId: string): Prom
   return rows.map(toReplayEvent);
 };
 
+const SOME_STREAMS = `SELECT ${REPLAY_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`;
+
+/** Several streams' events, each stream's together in version order (streams in id order), in one read. */
+export const readStreamsForReplay = async (db: Queryable, streamIds: readonly string[]): Promise<ReplayEvent[]> => {
+  const { rows } = await db.query<ReplayRow>({ name: 'event_store_some_streams_replay', text: SOME_STREAMS, values: [streamIds] });
+  return rows.map(toReplayEvent);
+};
+
 /**
  * How many events of the streams beginning with one of `prefixes` lie after `after` (default: the log's
  * start) and up to `upTo` (default: the log's watermark, i.e. what a reader can take now).

@@ -20,6 +20,7 @@ export class PgChannelListener {
   private connecting?: Promise<void>;
   private closed = false;
   private readonly waiters = new Set<() => void>();
+  private readonly payloadListeners = new Set<(payload: string | undefined) => void>();
   private reconnectDelayMs = 100;
   /** Counts wake-ups; a reader compares it before and after a read to miss none. */
   notificationCount = 0;
@@ -50,6 +51,16 @@ export class PgChannelListener {
     });
   }
 
+  /**
+   * Calls `listener` with each notification's payload, and with undefined once the connection is (back)
+   * up: notifications sent while it was down are lost, so "anything may have changed". Returns the
+   * unsubscribe function.
+   */
+  onNotification(listener: (payload: string | undefined) => void): () => void {
+    this.payloadListeners.add(listener);
+    return () => this.payloadListeners.delete(listener);
+  }
+
   /** Wakes this process's readers at once (a write made here needs no round trip to be noticed). */
   wakeLocal(): void {
     this.notificationCount++;
@@ -68,7 +79,10 @@ export class PgChannelListener {
   private connect(): Promise<void> {
     this.connecting = (async () => {
       const client = new Client({ ...this.pool.options, ...(this.options.applicationName ? { application_name: this.options.applicationName } : {}) });
-      client.on('notification', () => this.wakeLocal());
+      client.on('notification', (message) => {
+        this.wakeLocal();
+        for (const listener of [...this.payloadListeners]) listener(message.payload);
+      });
       client.on('error', (error) => this.onConnectionLost(client, error));
       try {
         await client.connect();
@@ -81,6 +95,7 @@ export class PgChannelListener {
         this.reconnectDelayMs = 100;
         // Anything written while we were not listening is picked up by this wake-up.
         this.wakeLocal();
+        for (const listener of [...this.payloadListeners]) listener(undefined);
       } catch (error) {
         await client.end().catch(() => undefined);
         this.onConnectionLost(client, error);

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
 import { appendAfterHead, headAt } from './append-fast-path';
 import { findStoredAppend } from './append-idempotency';
@@ -18,6 +19,7 @@ import type {
 } from './event-store.types';
 import { GroupCommit } from './group-commit';
 import { HeadCache, type StreamHead } from './head-cache';
+import { afterCommit } from './transaction-scope';
 import { logHasEventsAfter, readableHead, readLog, readStreamEvents, streamVersionOf } from './log-reader';
 import { APPENDED_CHANNEL, PgChannelListener } from './pg-channel-listener';
 import { appendToStream, toExpectation } from './stream-append';
@@ -59,6 +61,8 @@ export interface PgEventStoreOptions {
   groupCommitLockTimeoutMs?: number;
 }
 
+const tracer = trace.getTracer('claim-ledger');
+
 /** Attempts of an append on the store's own connections when a concurrent insert of the same event id interferes. */
 const MAX_APPEND_ATTEMPTS = 5;
 const DEFAULT_GROUP_COMMIT_STATEMENTS = 2;
@@ -82,6 +86,7 @@ export class PgEventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly heads = new HeadCache();
   private readonly groupCommit: GroupCommit;
+  private readonly appendedListeners = new Set<(count: number) => void>();
 
   constructor(options: PgEventStoreOptions) {
     this.pool = options.pool;
@@ -102,6 +107,38 @@ export class PgEventStore {
    * `written: false` and writes nothing. `'any'` and `'stream_exists'` never fail because others wrote.
    */
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    // A span when tracing is on (a no-op otherwise); the count once the events are committed, for metrics.
+    return tracer.startActiveSpan('event_store.append', { kind: SpanKind.INTERNAL, attributes: { 'claim_ledger.stream_id': streamId, 'claim_ledger.events': events.length } }, async (span) => {
+      try {
+        const result = await this.appendUntraced(streamId, events, options);
+        if (result.written && this.appendedListeners.size > 0) {
+          const count = events.length;
+          // Inside the caller's transaction: counted when its unit of work commits, never when it rolls back.
+          if (options.client) afterCommit(() => this.notifyAppended(count));
+          else this.notifyAppended(count);
+        }
+        span.setAttribute('claim_ledger.written', result.written);
+        return result;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Calls `listener` with the number of events of every committed append (e.g. a metrics counter); returns the unsubscribe. */
+  onAppended(listener: (count: number) => void): () => void {
+    this.appendedListeners.add(listener);
+    return () => this.appendedListeners.delete(listener);
+  }
+
+  private notifyAppended(count: number): void {
+    for (const listener of this.appendedListeners) listener(count);
+  }
+
+  private async appendUntraced(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const recordedAt = new Date();
     const shapes = toStoredShapes(streamId, recordedAt, events);
     const expectedVersion = options.expectedVersion ?? 'any';

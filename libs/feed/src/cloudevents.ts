@@ -14,6 +14,8 @@ export interface CloudEventAttributes {
   time: Date | string;
   /** Defaults to `urn:claim-ledger`. */
   source?: string;
+  /** W3C trace context of what caused the message: the distributed-tracing extension (`ce_traceparent`), so a consumer continues the trace. */
+  traceparent?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export const toCloudEventKafkaMessage = (key: string, attributes: CloudEventAttr
     ce_type: attributes.type,
     ce_time: (attributes.time instanceof Date ? attributes.time : new Date(attributes.time)).toISOString(),
     ce_subject: attributes.subject,
+    ...(attributes.traceparent ? { ce_traceparent: attributes.traceparent } : {}),
     'content-type': 'application/json',
   },
 });

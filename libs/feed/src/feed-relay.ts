@@ -1,3 +1,4 @@
+import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { Client, type Pool } from 'pg';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
@@ -17,7 +18,7 @@ import { domainEventCloudEventType, isDomainEvent, toDomainEventMessage } from '
 import { type FeedLogger, stderrFeedLogger } from './feed.logger';
 import { EVENTS_TOPIC } from './feed.topics';
 import { createKafka, ensureFeedTopics, type FeedKafkaConfig, topicName } from './kafka';
-import { hasHeldBackPending, markPublished, readPendingOutbox } from './outbox';
+import { markPublished, readPendingOutbox } from './outbox';
 
 export interface FeedRelayOptions {
   pool: Pool;
@@ -35,6 +36,8 @@ export interface FeedRelayOptions {
   standbyRetryMs?: number;
   /** Ceiling of the retry backoff. Default 30 s. */
   maxBackoffMs?: number;
+  /** Told how many messages of a (logical) topic the broker acknowledged, e.g. for a metrics counter. */
+  onPublished?: (topic: string, count: number) => void;
 }
 
 export type FeedRelayState = 'stopped' | 'starting' | 'standby' | 'active';
@@ -56,11 +59,27 @@ export interface FeedRelayStatus {
   lastErrorAt?: Date;
 }
 
+const tracer = trace.getTracer('claim-ledger');
+
+/**
+ * A producer span for one message, child of the context the message was enqueued in (its stored
+ * `traceparent`), so one trace runs from the HTTP request to the consumer. Returns the trace context the
+ * message carries as `ce_traceparent`: the publish span's when tracing is on, the stored one otherwise.
+ */
+const publishSpan = (topic: string, stored: string | undefined, spans: Span[]): string | undefined => {
+  if (!stored) return undefined;
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent: stored });
+  const span = tracer.startSpan(`publish ${topic}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.type': 'send' } }, parent);
+  if (!span.isRecording()) return stored;
+  spans.push(span);
+  const carrier: { traceparent?: string } = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return carrier.traceparent ?? stored;
+};
+
 /** Serialises relays per database: only the holder of this lock publishes. */
 const RELAY_LOCK = 'claim-ledger:feed-relay';
 const NOTIFY_CHANNELS = ['feed_outbox_appended', 'event_store_appended'];
-// Rows exist that a still-open older transaction hides from us: look again soon.
-const HELD_BACK_POLL_MS = 10;
 const FIRST_BACKOFF_MS = 100;
 
 class LaneState implements FeedLaneStatus {
@@ -229,28 +248,34 @@ export class FeedRelay {
       if (this.lockLost) throw new LockLost(this.lastError ?? 'lock connection lost');
       const before = this.notifications;
       let worked = false;
-      let heldBack = false;
 
       if (Date.now() >= this.statusLane.retryAt) {
         try {
           const rows = await readPendingOutbox(db, batchSize);
           if (rows.length > 0) {
             const producer = await this.connectedProducer();
-            await producer.sendBatch({
-              acks: -1,
-              topicMessages: groupByTopic(
-                rows.map((row) => ({
-                  topic: topicName(this.options.kafka, row.topic),
-                  message: toCloudEventKafkaMessage(row.key, { id: row.id, type: row.type, subject: row.subject, time: row.occurredAt }, row.payload),
-                })),
-              ),
-            });
+            const spans: Span[] = [];
+            try {
+              await producer.sendBatch({
+                acks: -1,
+                topicMessages: groupByTopic(
+                  rows.map((row) => {
+                    const topic = topicName(this.options.kafka, row.topic);
+                    const traced = publishSpan(topic, row.traceparent, spans);
+                    return { topic, message: toCloudEventKafkaMessage(row.key, { id: row.id, type: row.type, subject: row.subject, time: row.occurredAt, traceparent: traced }, row.payload) };
+                  }),
+                ),
+              });
+            } finally {
+              for (const span of spans) span.end();
+            }
             await markPublished(db, rows.map((row) => row.position.globalPosition));
             this.statusLane.succeeded(rows.length);
+            this.countPublished(rows.map((row) => row.topic));
             worked = true;
           } else {
+            // Nothing committed is pending (the read waits for no watermark): the next commit notifies.
             this.statusLane.succeeded(0);
-            heldBack = await hasHeldBackPending(db);
           }
         } catch (error) {
           await this.onLaneFailure(this.statusLane, 'status', error, maxBackoffMs);
@@ -280,7 +305,7 @@ export class FeedRelay {
       if (worked || this.notifications !== before) continue;
       const now = Date.now();
       const retryAts = [this.statusLane.retryAt, this.eventsLane.retryAt].filter((at) => at > now);
-      let wait = heldBack ? HELD_BACK_POLL_MS : (this.options.pollIntervalMs ?? 1000);
+      let wait = this.options.pollIntervalMs ?? 1000;
       if (retryAts.length) wait = Math.min(wait, Math.min(...retryAts) - now);
       await this.sleep(Math.max(wait, 1));
     }
@@ -290,23 +315,38 @@ export class FeedRelay {
   private async publishEvents(db: Client, batchSize: number): Promise<boolean> {
     const { events } = await this.options.log!.readAll({ after: this.eventsPosition, limit: batchSize }, db);
     if (events.length === 0) return false;
+    const spans: Span[] = [];
     const messages = events.filter(isDomainEvent).map((event) => {
       const message = toDomainEventMessage(event);
+      const topic = topicName(this.options.kafka, EVENTS_TOPIC);
+      const traceparent = publishSpan(topic, typeof event.metadata.traceparent === 'string' ? event.metadata.traceparent : undefined, spans);
       return {
-        topic: topicName(this.options.kafka, EVENTS_TOPIC),
-        message: toCloudEventKafkaMessage(message.subject, { id: message.id, type: domainEventCloudEventType(message), subject: message.subject, time: message.recordedAt }, message),
+        topic,
+        message: toCloudEventKafkaMessage(message.subject, { id: message.id, type: domainEventCloudEventType(message), subject: message.subject, time: message.recordedAt, traceparent }, message),
       };
     });
     if (messages.length > 0) {
       const producer = await this.connectedProducer();
-      await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
+      try {
+        await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(messages) });
+      } finally {
+        for (const span of spans) span.end();
+      }
     }
     const last = events[events.length - 1];
     const next = { transactionId: last.transactionId, globalPosition: last.globalPosition };
     await saveSubscriptionCheckpoint(db, this.eventsCheckpointName, next);
     this.eventsPosition = next;
     this.eventsLane.succeeded(messages.length);
+    if (messages.length > 0) this.options.onPublished?.(EVENTS_TOPIC, messages.length);
     return true;
+  }
+
+  private countPublished(topics: readonly string[]): void {
+    if (!this.options.onPublished) return;
+    const counts = new Map<string, number>();
+    for (const topic of topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+    for (const [topic, count] of counts) this.options.onPublished(topic, count);
   }
 
   private loadEventsCheckpoint(db: Client): Promise<LogPosition> {

@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import type { StatusFeedEntryV1, ClaimStatusChangedV1 } from '@claims/contracts';
 import { formatLogPosition, LOG_START, LOG_WATERMARK_SQL, type LogPosition, type Queryable } from '@claims/event-store';
 import { STATUS_CHANGED_TYPE, STATUS_FEED_ENTRY_TYPE, STATUS_TOPIC } from './feed.topics';
@@ -17,6 +18,8 @@ export interface FeedMessage {
   subject: string;
   payload: object;
   occurredAt: Date | string;
+  /** W3C trace context to send as `ce_traceparent`; by default the current one, when tracing is on. */
+  traceparent?: string;
 }
 
 /** A stored outbox row. Its `position` (`transactionId`, outbox id) orders the outbox like the event log. */
@@ -27,9 +30,9 @@ export interface OutboxRecord extends Omit<FeedMessage, 'occurredAt'> {
   publishedAt: Date | null;
 }
 
-const ENQUEUE_SQL = `INSERT INTO feed_outbox (message_id, topic, message_key, message_type, subject, payload, occurred_at)
+const ENQUEUE_SQL = `INSERT INTO feed_outbox (message_id, topic, message_key, message_type, subject, payload, occurred_at, traceparent)
   SELECT (m.value->>'id')::uuid, m.value->>'topic', m.value->>'key', m.value->>'type', m.value->>'subject', m.value->'payload',
-         (m.value->>'occurredAt')::timestamptz
+         (m.value->>'occurredAt')::timestamptz, m.value->>'traceparent'
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS m
    ORDER BY m.ordinality
   ON CONFLICT (message_id) DO NOTHING`;
@@ -40,12 +43,27 @@ const ENQUEUE_SQL = `INSERT INTO feed_outbox (message_id, topic, message_key, me
  */
 export const enqueueFeedMessages = async (client: Queryable, messages: readonly FeedMessage[]): Promise<number> => {
   if (messages.length === 0) return 0;
-  const payload = JSON.stringify(
-    messages.map((message) => ({ ...message, occurredAt: message.occurredAt instanceof Date ? message.occurredAt.toISOString() : message.occurredAt })),
-  );
-  const result = await client.query({ name: 'feed_outbox_enqueue', text: ENQUEUE_SQL, values: [payload] });
-  return result.rowCount ?? 0;
+  return tracer.startActiveSpan('outbox.enqueue', { attributes: { 'claim_ledger.outbox.messages': messages.length } }, async (span) => {
+    try {
+      // The row carries this span's context (none when tracing is off): the relay's publish span continues it.
+      const carrier: { traceparent?: string } = {};
+      propagation.inject(context.active(), carrier);
+      const payload = JSON.stringify(
+        messages.map((message) => ({
+          ...message,
+          occurredAt: message.occurredAt instanceof Date ? message.occurredAt.toISOString() : message.occurredAt,
+          traceparent: message.traceparent ?? carrier.traceparent,
+        })),
+      );
+      const result = await client.query({ name: 'feed_outbox_enqueue', text: ENQUEUE_SQL, values: [payload] });
+      return result.rowCount ?? 0;
+    } finally {
+      span.end();
+    }
+  });
 };
+
+const tracer = trace.getTracer('claim-ledger');
 
 /** The outbox message for a status change. */
 export const statusChangedFeedMessage = (message: ClaimStatusChangedV1): FeedMessage => ({
@@ -81,10 +99,11 @@ interface OutboxRow {
   occurred_at: Date;
   enqueued_at: Date;
   published_at: Date | null;
+  traceparent: string | null;
 }
 
 const COLUMNS =
-  'id, transaction_id::text AS transaction_id, message_id, topic, message_key, message_type, subject, payload, occurred_at, enqueued_at, published_at';
+  'id, transaction_id::text AS transaction_id, message_id, topic, message_key, message_type, subject, payload, occurred_at, enqueued_at, published_at, traceparent';
 
 // The same watermark as the event log: a row of a transaction below it can no longer appear (the outbox,
 // like the log, refuses rows from marked log readers, which the watermark passes).
@@ -93,9 +112,17 @@ const READ_SQL = `SELECT ${COLUMNS} FROM feed_outbox
     AND transaction_id < ${LOG_WATERMARK_SQL}
   ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $4`;
 
+// The relay marks each row it published, so it needs no gap-safe cursor: a row that commits late is still
+// unpublished when it becomes visible, and the next read takes it. It therefore reads every committed row
+// at once, without waiting for the watermark (older transactions still running, which at a few hundred
+// commands a second held a row back for as long as a concurrent command ran). Per-key order is kept by
+// `id`: every writer of a key's messages holds that key's lock (the claim lock, or the catalogue lock of a
+// model-upgrade swap) until it commits, so a key's next message draws its id after its previous one
+// committed and sorts after it; ordering by transaction id instead would not (an older transaction that
+// waited on the lock commits after a younger one).
 const PENDING_SQL = `SELECT ${COLUMNS} FROM feed_outbox
-  WHERE published_at IS NULL AND transaction_id < ${LOG_WATERMARK_SQL}
-  ORDER BY feed_outbox.transaction_id, feed_outbox.id LIMIT $1`;
+  WHERE published_at IS NULL
+  ORDER BY feed_outbox.id LIMIT $1`;
 
 const toRecord = (row: OutboxRow): OutboxRecord => ({
   position: { transactionId: row.transaction_id, globalPosition: Number(row.id) },
@@ -108,6 +135,7 @@ const toRecord = (row: OutboxRow): OutboxRecord => ({
   occurredAt: row.occurred_at,
   enqueuedAt: row.enqueued_at,
   publishedAt: row.published_at,
+  ...(row.traceparent ? { traceparent: row.traceparent } : {}),
 });
 
 /** Reads one topic's outbox rows after a position, in outbox order; never a row a later read could place before `after`. */

@@ -5,3 +5,6 @@ export * from './progress';
 export * from './app-role';
 export * from './startup-problem';
 export * from './database-pool';
+export * from './owner-only-file';
+export * from './field-encryption';
+export * from './telemetry';

@@ -7,6 +7,7 @@ export * from './source-view/source-view.projector';
 export * from './claim-view/claim-view.projection';
 export * from './claim-view/claim-view.repository';
 export * from './claim-view/claim-view.projector';
+export * from './claim-view/reassess-claims';
 export * from './claim-view/occurrence-window';
 export * from './work-view/work-view.projection';
 export * from './work-view/work-view.repository';

@@ -22,7 +22,9 @@ import { createApiApp } from '../../../apps/api/src/http/configure-http';
 import { createTestApiKey } from '../../support/api-keys';
 import { HttpDriver, OutboxDriver, type StatusChangeDriver } from './status-change.drivers';
 
-const TARGET_P99_MS = 250;
+// Issue 13: from the command's response to the consumer's receipt, at 200 changes/s.
+const TARGET_P50_MS = 25;
+const TARGET_P99_MS = 100;
 
 const arg = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -151,6 +153,15 @@ const main = async () => {
   const changes = expected - failed - unchanged;
   while (seen.size - warmupIds.size < changes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 
+  // Where the time went, from the database's clocks: a row's insert (inside the command, before its COMMIT)
+  // to the relay marking it published (after the broker acknowledged it). The rest of a latency is the
+  // command's own COMMIT and response, and Kafka to the consumer.
+  const { rows: outboxTimes } = await pool.query<{ p50: number | null; p99: number | null }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+       FROM (SELECT extract(epoch FROM published_at - enqueued_at) * 1000 AS ms FROM feed_outbox
+              WHERE published_at IS NOT NULL AND enqueued_at >= now() - make_interval(secs => $1)) AS t`,
+    [Math.ceil((performance.now() - started) / 1000)],
+  );
   await closeApi();
   await relay.stop();
   await consumer.disconnect();
@@ -173,10 +184,13 @@ const main = async () => {
     expected: changes,
     failed_writes: failed,
     received_before_commit_returned: early,
+    insert_to_acked_p50_ms: round(Number(outboxTimes[0]?.p50 ?? NaN)),
+    insert_to_acked_p99_ms: round(Number(outboxTimes[0]?.p99 ?? NaN)),
+    target_p50_ms: TARGET_P50_MS,
     target_p99_ms: TARGET_P99_MS,
-    ok: seen.size - warmupIds.size === changes && failed === 0 && percentile(sorted, 99) < TARGET_P99_MS,
+    ok: seen.size - warmupIds.size === changes && failed === 0 && percentile(sorted, 50) <= TARGET_P50_MS && percentile(sorted, 99) < TARGET_P99_MS,
   };
-  process.stdout.write(`\n  delivered ${result.delivered}/${result.expected}   p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   (target p99 < ${TARGET_P99_MS} ms)\n\n`);
+  process.stdout.write(`\n  delivered ${result.delivered}/${result.expected}   p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   (targets p50 <= ${TARGET_P50_MS} ms, p99 < ${TARGET_P99_MS} ms)   outbox insert -> acked p50 ${result.insert_to_acked_p50_ms} ms, p99 ${result.insert_to_acked_p99_ms} ms\n\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 };
 

@@ -15,5 +15,10 @@ export const cloudEventKafkaHeaders = (type: z.ZodType<string>) =>
     ce_type: type,
     ce_time: Timestamp.describe('RFC 3339, UTC'),
     ce_subject: Identifier.describe('The claim id (or, on the events topic, the source id); also the record key'),
+    ce_traceparent: z
+      .string()
+      .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+      .optional()
+      .describe('CloudEvents distributed-tracing extension: the W3C trace context of the command that caused the message (present when the API traces, docs/observability.md)'),
     'content-type': z.literal('application/json').describe('The record value is the JSON payload'),
   });

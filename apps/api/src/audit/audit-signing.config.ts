@@ -1,7 +1,6 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateNoteKey, NoteRefused, parseNoteSigningKey, parseVerifierKey, type NoteSigner, type NoteVerifier } from '@claims/event-store';
-import { StartupProblem } from '@claims/platform';
+import { createOwnerOnlyFileOnce, readOwnerOnlyFile, StartupProblem } from '@claims/platform';
 import type { AppConfig } from '../config/app-config';
 
 /** The embedded default's key file, in its data folder: created on the first start, owner-only. */
@@ -15,14 +14,8 @@ export interface AuditSigningConfig {
   source: string;
 }
 
-const readKeyFile = async (file: string, variable: string): Promise<NoteSigner> => {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new StartupProblem(`${variable}: cannot read ${file} (${error.code ?? error.message}); create one with \`npm run cli -- audit keygen --output ${file}\``);
-  });
-  const mode = (await stat(file)).mode & 0o777;
-  if ((mode & 0o077) !== 0) throw new StartupProblem(`${variable}: ${file} is readable by others (mode ${mode.toString(8)}); \`chmod 600 ${file}\``);
-  return parseSigningKey(text, `${variable} (${file})`);
-};
+const readKeyFile = async (file: string, variable: string): Promise<NoteSigner> =>
+  parseSigningKey(await readOwnerOnlyFile(file, variable, `create one with \`npm run cli -- audit keygen --output ${file}\``), `${variable} (${file})`);
 
 const parseSigningKey = (text: string, variable: string): NoteSigner => {
   try {
@@ -36,14 +29,7 @@ const parseSigningKey = (text: string, variable: string): NoteSigner => {
 
 /** Creates the key file (0600) unless it exists; returns the key it holds. Concurrent first starts keep one key (`wx`). */
 export const ensureKeyFile = async (file: string, origin: string): Promise<NoteSigner> => {
-  await mkdir(path.dirname(file), { recursive: true });
-  const { privateKey } = generateNoteKey(origin);
-  await writeFile(file, `${privateKey}\n`, { mode: 0o600, flag: 'wx' }).then(
-    () => chmod(file, 0o600),
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    },
-  );
+  await createOwnerOnlyFileOnce(file, () => `${generateNoteKey(origin).privateKey}\n`);
   return readKeyFile(file, EMBEDDED_SIGNING_KEY_FILE);
 };
 

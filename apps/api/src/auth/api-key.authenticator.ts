@@ -33,7 +33,8 @@ const stateOf = (record: ApiKeyRecord): ApiKeyState => ({
 /**
  * Checks a presented key against `api_keys`. Rows are cached for `cacheTtlMs` (default 5 s): a revocation
  * through this process's API takes effect at once (`forget`), one made elsewhere (command line, another
- * instance) within the TTL. Expiry is checked on every request, against the request's clock. An unknown
+ * instance) when its notification arrives (`ApiKeyChangeListener`: about a round trip after the commit),
+ * and within the TTL if that notification is lost. Expiry is checked on every request, against the request's clock. An unknown
  * key id is remembered for the TTL too, in a map of its own, so a flood of made-up ids neither reaches the
  * database twice nor evicts the keys in use.
  */
@@ -79,7 +80,27 @@ export class ApiKeyAuthenticator {
     for (const listener of [...this.changeListeners]) listener(keyId);
   }
 
-  /** Calls `listener` with the id of every key this process changes; returns the unsubscribe function. */
+  /**
+   * A key's row reached `version` (a change committed anywhere, this process included). Drops and announces
+   * it unless the cache holds that version already (this process made the change and reloaded it), so each
+   * change is announced once here.
+   */
+  changedElsewhere(keyId: string, version: number): void {
+    const cached = this.cache.get(keyId);
+    if (cached && cached.record.version >= version) return;
+    if (!cached && !this.unknown.has(keyId)) return;
+    this.forget(keyId);
+  }
+
+  /** Drops every cached key (the change notifications were not heard for a while), and rechecks every listener's key. */
+  forgetAll(): void {
+    const keyIds = [...this.cache.keys()];
+    this.cache.clear();
+    this.unknown.clear();
+    for (const keyId of keyIds) for (const listener of [...this.changeListeners]) listener(keyId);
+  }
+
+  /** Calls `listener` with the id of every key changed (here, or anywhere once notified); returns the unsubscribe function. */
   onKeyChanged(listener: (keyId: string) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);

@@ -7,7 +7,7 @@ import { KEY_IN_QUERY_METADATA } from './access.decorators';
 import { routeAccessOf } from './route-inventory';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { FailedAuthenticationLimiter } from './failed-authentication-limiter';
-import { RateLimiter } from './rate-limiter';
+import { SharedRateLimiter } from './shared-rate-limiter';
 
 const CHALLENGE = 'Bearer realm="claim-ledger"';
 const BEARER = /^Bearer +(\S+) *$/i;
@@ -34,7 +34,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: ApiKeyAuthenticator,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: SharedRateLimiter,
     private readonly failures: FailedAuthenticationLimiter,
   ) {}
 
@@ -70,7 +70,7 @@ export class ApiKeyGuard implements CanActivate {
     const token = keyInQuery ? queryKey : BEARER.exec(header ?? '')?.[1];
     const result = token ? await this.authenticator.authenticate(token, request.context.now) : ({ ok: false, reason: 'malformed' } as const);
     if (!result.ok) {
-      this.failures.recordFailure(address);
+      await this.failures.recordFailure(address);
       throw new HttpProblem(401, 'INVALID_API_KEY', 'Unauthorized', REFUSAL_DETAIL[result.reason], {
         field: keyInQuery ? 'query.access_token' : 'header.authorization',
         headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },
@@ -78,7 +78,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.context.actor = { id: result.key.id, name: result.key.name, role: result.key.role };
 
-    const rate = this.limiter.take(result.key.id);
+    // Shared by every API process (one row per key in PostgreSQL): the key's budget, not the budget per process.
+    const rate = await this.limiter.take(result.key.id);
     if (!rate.allowed) {
       throw new HttpProblem(429, 'RATE_LIMITED', 'Too many requests', `this key sent too many requests; retry in ${rate.retryAfterSeconds} s`, {
         headers: { 'Retry-After': String(rate.retryAfterSeconds) },

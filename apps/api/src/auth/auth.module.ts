@@ -6,15 +6,19 @@ import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyRegistry } from './api-key.registry';
 import { FailedAuthenticationLimiter } from './failed-authentication-limiter';
-import { RateLimiter } from './rate-limiter';
+import { SharedRateLimiter } from './shared-rate-limiter';
+import { ApiKeyChangeListener } from './api-key-change-listener';
 import { RouteInventory } from './route-inventory';
 
 export interface AuthOptions {
-  /** Requests per minute per key (token bucket, per process). Default 600. */
+  /** Requests per minute per key (token bucket in PostgreSQL, shared by every API process). Default 600. */
   rateLimitPerMinute?: number;
-  /** How long a key's row is cached: the longest a revocation made elsewhere takes to apply. Default 5 s. */
+  /**
+   * How long a key's row is cached. A change to a key is announced to every process on commit (NOTIFY), so
+   * this is the bound only when that notification is lost (a dropped LISTEN connection). Default 5 s.
+   */
   keyCacheTtlMs?: number;
-  /** Failed authentications per minute per client address before it gets 429s (token bucket, per process). Default 30. */
+  /** Failed authentications per minute per client address before it gets 429s (token bucket in PostgreSQL, shared). Default 30. */
   failedAuthenticationsPerMinute?: number;
 }
 
@@ -29,8 +33,16 @@ export class AuthModule {
       providers: [
         { provide: ApiKeyRegistry, useFactory: (pool: Pool, store: PgEventStore) => new ApiKeyRegistry(pool, store), inject: [Pool, PgEventStore] },
         { provide: ApiKeyAuthenticator, useFactory: (registry: ApiKeyRegistry) => new ApiKeyAuthenticator(registry, options.keyCacheTtlMs ?? 5_000), inject: [ApiKeyRegistry] },
-        { provide: RateLimiter, useValue: new RateLimiter(options.rateLimitPerMinute ?? 600) },
-        { provide: FailedAuthenticationLimiter, useValue: new FailedAuthenticationLimiter(options.failedAuthenticationsPerMinute ?? 30) },
+        { provide: SharedRateLimiter, useFactory: (pool: Pool) => new SharedRateLimiter(pool, 'key', options.rateLimitPerMinute ?? 600), inject: [Pool] },
+        {
+          provide: FailedAuthenticationLimiter,
+          useFactory: (pool: Pool) => {
+            const perMinute = options.failedAuthenticationsPerMinute ?? 30;
+            return new FailedAuthenticationLimiter(perMinute, undefined, new SharedRateLimiter(pool, 'failed-authentication', perMinute));
+          },
+          inject: [Pool],
+        },
+        ApiKeyChangeListener,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         RouteInventory,
       ],

@@ -1,6 +1,8 @@
 /**
  * A token bucket per key, in this process's memory: `perMinute` requests a minute on average, bursts up
- * to `perMinute`. Several API processes each allow that much; a shared limit needs a shared store.
+ * to `perMinute`. Several API processes each allow that much: the API's limits are kept in PostgreSQL
+ * (`SharedRateLimiter`); this one serves a single process's own counting (`FailedAuthenticationLimiter`
+ * without a shared bucket, unit tests).
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -1,14 +1,19 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { isActive } from '@claims/domain';
+import { ConfidentialIdentities } from '../protection/confidential-identity.service';
 import { AddReportCommand } from './add-report.command';
 import { ClaimWriter, domainMetadataOf } from './claim-writer.service';
 
 @CommandHandler(AddReportCommand)
 export class AddReportHandler implements ICommandHandler<AddReportCommand> {
-  constructor(private readonly claims: ClaimWriter) {}
+  constructor(
+    private readonly claims: ClaimWriter,
+    private readonly identities: ConfidentialIdentities,
+  ) {}
 
   async execute({ claimId, reportId, body, context }: AddReportCommand) {
-    const report = { ...body.report, reportId };
+    // A confidential source's url and quote go into the log sealed (docs/protection.md).
+    const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
     const result = await this.claims.write(claimId, context, async ({ sources }) => {
       const data = { claimId, report, sources: await sources([report.sourceId, report.relaysSourceId]) };
       return {

@@ -18,7 +18,7 @@ import {
   loadClaimState,
   loadSourceCatalogue,
   lockClaims,
-  lockSourceCatalogue,
+  lockSources,
   projectClaim,
   type ClaimView,
   type ClaimViewChange,
@@ -66,10 +66,20 @@ export class ClaimWriter {
     options: { alsoLock?: string[] } = {},
   ): Promise<ClaimWriteResult> {
     return inTransaction(this.pool, async (client) => {
-      await lockSourceCatalogue(client, 'shared');
+      // No global lock: the claims' locks, then (shared) the locks of the sources this command reads.
       await lockClaims(client, [claimId, ...(options.alsoLock ?? [])]);
+      const sourcesLocked = new Set<string>();
       const command = await buildCommand({
-        sources: (sourceIds) => loadSourceCatalogue(client, [...sourceIds].filter((id): id is string => id !== undefined)),
+        sources: async (sourceIds) => {
+          const ids = [...sourceIds].filter((id): id is string => id !== undefined);
+          await lockSources(
+            client,
+            ids.filter((id) => !sourcesLocked.has(id)),
+            'shared',
+          );
+          for (const id of ids) sourcesLocked.add(id);
+          return loadSourceCatalogue(client, ids);
+        },
         claimState: async (otherClaimId) => (await loadClaimState(this.store, client, otherClaimId)).state,
       });
       const result = await handleCommand(this.store, claimStreamId(claimId), claimDecider, command, {
@@ -86,7 +96,7 @@ export class ClaimWriter {
         version: result.nextExpectedVersion,
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
-      });
+      }, { sourcesLocked });
       await announceStatusChanges(client, [change], result);
       // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
       afterCommit(() => this.store.signalAppended());

@@ -53,6 +53,7 @@ import { RecomputeClaimQuery } from './recompute-claim.query';
 import { newResourceId } from './resource-id';
 import { RetractReportCommand } from './retract-report.command';
 import { WithdrawVerdictCommand } from './withdraw-verdict.command';
+import { ConfidentialIdentities } from '../protection/confidential-identity.service';
 
 const IF_MATCH = { 'If-Match': 'The claim version (ETag) the change is based on; a stale one answers 412' };
 const tags = ['claims'];
@@ -74,6 +75,7 @@ export class ClaimsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly identities: ConfidentialIdentities,
   ) {}
 
   @Post()
@@ -231,13 +233,15 @@ export class ClaimsController {
   @RequirePermission('claims:read')
   async getReport(
     @Param(new ZodValidationPipe(ReportIdParams)) { claimId, reportId }: ReportIdParams,
+    @RequestContext() context: RequestContextValue,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ClaimReportResponse> {
     const view = await this.queries.execute(new GetClaimQuery(claimId));
     const report = view.claim.reports.find((candidate) => candidate.reportId === reportId);
     if (!report) throw new ReportNotFound(reportId);
     response.setHeader('ETag', `"${view.version}"`);
-    return { claimId, ...report };
+    // A confidential source's url and quote are opened here only, for keys that may read them (logged).
+    return { claimId, ...(await this.identities.revealReport(report, context, 'GET /claims/:claimId/reports/:reportId')) };
   }
 
   @Post(':claimId/reports/:reportId/retraction')

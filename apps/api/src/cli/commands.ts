@@ -6,6 +6,7 @@ import { exportCommand } from './export.command';
 import { exportClaimReviewsCommand } from '../claim-review/export-claim-reviews.command';
 import { importCommand } from './import.command';
 import { projectionsCommands } from './projections.commands';
+import { protectionCommands } from '../protection/protection.commands';
 
 /** Every CLI command. A new command group adds its list here. */
-export const CLI_COMMANDS: CliCommand[] = [migrateCommand, ...keysCommands, ...projectionsCommands, ...auditCommands, exportCommand, exportClaimReviewsCommand, importCommand];
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand, ...keysCommands, ...projectionsCommands, ...auditCommands, exportCommand, exportClaimReviewsCommand, importCommand, ...protectionCommands];

@@ -43,6 +43,10 @@ export const AppConfigSchema = z.object({
   AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Comma-separated witness vkeys (type 0x04) whose cosignatures are accepted. */
   AUDIT_WITNESS_KEYS: z.string().optional(),
+  /** The master key wrapping each confidential source's data key: base64 32 bytes (`npm run cli -- protection keygen`); docs/protection.md. */
+  DATA_KEY_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** For `protection rotate-master-key`: the key to re-wrap every data key with. */
+  DATA_KEY_ENCRYPTION_KEY_NEW: z.string().min(1).optional(),
   /** Requests per minute per API key (token bucket, per process). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long an API key is cached: the longest a revocation made elsewhere (CLI, another process) takes to apply. */

@@ -3,7 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import { readWorkEvent, workStreamId } from '@claims/contracts';
 import { workDecider, type WorkClaimFacts, type WorkCommand, type WorkStreamState } from '@claims/domain';
 import { afterCommit, handleCommand, PgEventStore } from '@claims/event-store';
-import { findClaimView, findWorkView, inTransaction, lockClaims, lockSourceCatalogue, projectWork, type WorkView } from '@claims/projections';
+import { findClaimView, findWorkView, inTransaction, lockClaims, projectWork, type WorkView } from '@claims/projections';
 import { eventMetadataOf, type RequestContextValue } from '../http/request-context';
 
 export interface WorkWriteResult {
@@ -33,11 +33,16 @@ export class WorkWriter {
     buildCommand: (claim: WorkClaimFacts | null, client: PoolClient) => Promise<WorkCommand> | WorkCommand,
   ): Promise<WorkWriteResult> {
     return inTransaction(this.pool, async (client) => {
-      // The same lock order as claim writers; a rebuild holding the catalogue lock alone sees no work write in flight.
-      await lockSourceCatalogue(client, 'shared');
+      // The same lock order as claim writers. A rebuild's final catch-up holds appends off (a SHARE lock on events), so it sees no work write in flight.
       await lockClaims(client, [claimId]);
       const claimView = await findClaimView(client, claimId);
-      const claim = claimView ? { category: claimView.claim.category, reportIds: claimView.claim.reports.map((report) => report.reportId) } : null;
+      const claim = claimView
+        ? {
+            category: claimView.claim.category,
+            reportIds: claimView.claim.reports.map((report) => report.reportId),
+            ...(claimView.claim.mergedInto ? { mergedInto: claimView.claim.mergedInto } : {}),
+          }
+        : null;
       const command = await buildCommand(claim, client);
       // The decider refuses a command on a claim that does not exist; past it, `claim` is set.
       const result = await handleCommand(this.store, workStreamId(claimId), workDecider, command, {

@@ -1,5 +1,6 @@
-import type { HandleCommandResult, Queryable } from '@claims/event-store';
+import { afterCommit, type HandleCommandResult, type Queryable } from '@claims/event-store';
 import { enqueueStatusChange } from '@claims/feed';
+import { ambientMetrics } from '@claims/platform';
 import type { ClaimViewChange } from '@claims/projections';
 
 /**
@@ -15,8 +16,9 @@ export const announceStatusChanges = async (
   const appended = command.appended;
   const cause = command.appendedEvents.at(-1);
   if (!appended || !cause) return;
+  const metrics = ambientMetrics();
   for (const change of changes) {
-    await enqueueStatusChange(client, {
+    const message = await enqueueStatusChange(client, {
       claimId: change.claimId,
       before: change.previous,
       after: change.current,
@@ -29,5 +31,7 @@ export const announceStatusChanges = async (
         recordedAt: appended.recordedAt,
       },
     });
+    // Counted once the change is committed (`claim_ledger_status_changes_total`), never for a rolled-back one.
+    if (message && metrics) afterCommit(() => metrics.statusChanges.inc({ status: message.current.status }));
   }
 };

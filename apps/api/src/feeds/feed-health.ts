@@ -28,10 +28,11 @@ export class FeedHealth {
     @Inject(FEEDS_OPTIONS) private readonly options: FeedsOptions,
   ) {}
 
-  async report(): Promise<FeedHealthReport> {
+  /** `outbox`: figures already read (the health routes' cached ones); read now when absent. */
+  async report(outbox?: FeedHealthReport['outbox']): Promise<FeedHealthReport> {
     return {
       relay: this.options.relay ? withoutErrorText(this.options.relay.status()) : { state: 'off', reason: 'no relay in this process (KAFKA_BROKERS unset, FEED_RELAY=off, or apps/worker relays)' },
-      outbox: await outboxBacklog(this.pool),
+      outbox: outbox ?? (await outboxBacklog(this.pool)),
     };
   }
 }

@@ -5,7 +5,7 @@ import { FeedRelay, parseBrokers } from '@claims/feed';
 import type { AppConfig } from '../config/app-config';
 
 /** The API process's relay: none without KAFKA_BROKERS (the embedded default) or with FEED_RELAY=off. */
-export const createFeedRelay = (config: AppConfig, pool: Pool, store: PgEventStore, logger: Logger): FeedRelay | undefined => {
+export const createFeedRelay = (config: AppConfig, pool: Pool, store: PgEventStore, logger: Logger, onPublished?: (topic: string, count: number) => void): FeedRelay | undefined => {
   const brokers = parseBrokers(config.KAFKA_BROKERS);
   if (!brokers || config.FEED_RELAY === 'off') return undefined;
   return new FeedRelay({
@@ -19,5 +19,6 @@ export const createFeedRelay = (config: AppConfig, pool: Pool, store: PgEventSto
       statusPartitions: config.KAFKA_STATUS_PARTITIONS,
       eventsPartitions: config.KAFKA_EVENTS_PARTITIONS,
     },
+    onPublished,
   });
 };

@@ -3,7 +3,9 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { getAbsoluteFSPath as swaggerUiPath } from 'swagger-ui-dist';
 import type { Logger } from 'pino';
+import { ClaimLedgerMetrics } from '@claims/platform';
 import { serveConsole } from '../console/serve-console';
+import { httpTelemetry } from '../metrics/http-telemetry.middleware';
 import { accessLog } from './access-log';
 import { Clock } from './clock';
 import { DeclaredQueryGuard } from './declared-query.guard';
@@ -37,6 +39,8 @@ export const configureHttp = (app: INestApplication, accessLogger?: Logger): voi
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   (app.getHttpServer() as import('node:http').Server).on('clientError', answerClientError);
+  // First: times every request and opens its server span, also for those refused before a route runs.
+  app.use(httpTelemetry(app.get(ClaimLedgerMetrics, { strict: false })));
   app.use(securityHeaders);
   app.use(requestContextMiddleware(app.get(Clock)));
   if (accessLogger) app.use(accessLog(accessLogger));

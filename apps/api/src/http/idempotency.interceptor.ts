@@ -83,7 +83,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         requestHash,
         response.statusCode,
         JSON.stringify(headers),
-        body === undefined ? null : JSON.stringify(body),
+        storedBodyOf(response, body),
       ]);
       return body;
     });
@@ -107,3 +107,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return stored.body ?? undefined;
   }
 }
+
+/**
+ * What is kept for replays: the answer, unless the handler gave a version to keep instead
+ * (`response.locals.idempotentReplayBody`): an answer holding a confidential source's decrypted identity
+ * is kept with the pseudonym, so that no table holds the identity in clear (docs/protection.md).
+ */
+const storedBodyOf = (response: Response, body: unknown): string | null => {
+  const replay = (response.locals as { idempotentReplayBody?: unknown }).idempotentReplayBody ?? body;
+  return replay === undefined ? null : JSON.stringify(replay);
+};

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from './clock';
 import { HttpProblem } from './problem';
@@ -80,10 +81,19 @@ export const RequestContext = createParamDecorator((_data: unknown, context: Exe
   return request.context;
 });
 
-/** The metadata every event written for this request carries. */
-export const eventMetadataOf = (context: RequestContextValue) => ({
-  actor: context.actor,
-  correlationId: context.correlationId,
-  causationId: context.causationId,
-  requestId: context.requestId,
-});
+/**
+ * The metadata every event written for this request carries. With tracing on, also the W3C `traceparent` of
+ * the command writing it (docs/observability.md): content of the new event, covered by its hash. With tracing
+ * off there is none, so events, their hashes and exports are exactly what they were before tracing existed.
+ */
+export const eventMetadataOf = (context: RequestContextValue) => {
+  const trace: { traceparent?: string } = {};
+  propagation.inject(otelContext.active(), trace);
+  return {
+    actor: context.actor,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    requestId: context.requestId,
+    ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
+  };
+};

@@ -14,6 +14,7 @@ import { RequirePermission } from '../auth/access.decorators';
 import { ApiOperation } from '../http/openapi';
 import { RequestContext, type RequestContextValue } from '../http/request-context';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
+import { ConfidentialIdentities } from '../protection/confidential-identity.service';
 import { GetSourceQuery } from './get-source.query';
 import { RegisterSourceCommand } from './register-source.command';
 import { RegradeSourceCommand } from './regrade-source.command';
@@ -28,6 +29,7 @@ export class SourcesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly identities: ConfidentialIdentities,
   ) {}
 
   @Post()
@@ -42,7 +44,7 @@ export class SourcesController {
     const sourceId = newResourceId(context, 'source');
     const result = await this.commands.execute(new RegisterSourceCommand(sourceId, body, context));
     response.setHeader('Location', `/sources/${sourceId}`);
-    return this.answer(response, result);
+    return this.answer(response, result, context, 'POST /sources');
   }
 
   @Get(':sourceId')
@@ -56,11 +58,13 @@ export class SourcesController {
   @RequirePermission('sources:read')
   async get(
     @Param(new ZodValidationPipe(SourceIdParams)) { sourceId }: SourceIdParams,
+    @RequestContext() context: RequestContextValue,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SourceResponse> {
     const { source, claims } = await this.queries.execute(new GetSourceQuery(sourceId));
     response.setHeader('ETag', `"${source.version}"`);
-    return toSourceResponse(source, claims);
+    // A confidential source's identity is opened here, for permitted keys only, and the read is logged.
+    return toSourceResponse(source, claims, await this.identities.reveal(source, context, 'GET /sources/:sourceId'));
   }
 
   @Patch(':sourceId')
@@ -80,13 +84,13 @@ export class SourcesController {
     @RequestContext() context: RequestContextValue,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SourceResponse> {
-    return this.answer(response, await this.commands.execute(new UpdateSourceCommand(sourceId, body, context)));
+    return this.answer(response, await this.commands.execute(new UpdateSourceCommand(sourceId, body, context)), context, 'PATCH /sources/:sourceId');
   }
 
   @Put(':sourceId/reliability')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Re-grade a source; every claim it reported on is re-assessed in the same transaction',
+    summary: 'Re-grade a source; every claim it reported on is re-assessed (in batches of their own transactions) before the answer',
     tags,
     params: SourceIdParams,
     body: RegradeSourceRequest,
@@ -101,13 +105,16 @@ export class SourcesController {
     @RequestContext() context: RequestContextValue,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SourceResponse> {
-    return this.answer(response, await this.commands.execute(new RegradeSourceCommand(sourceId, body, context)));
+    return this.answer(response, await this.commands.execute(new RegradeSourceCommand(sourceId, body, context)), context, 'PUT /sources/:sourceId/reliability');
   }
 
   /** Answers with the source as the command left it, read in a fresh query for its claims. */
-  private async answer(response: Response, { view }: SourceWriteResult): Promise<SourceResponse> {
+  private async answer(response: Response, { view }: SourceWriteResult, context: RequestContextValue, route: string): Promise<SourceResponse> {
     const { claims } = await this.queries.execute(new GetSourceQuery(view.sourceId));
     response.setHeader('ETag', `"${view.version}"`);
-    return toSourceResponse(view, claims);
+    const reveal = await this.identities.reveal(view, context, route);
+    // A replay (Idempotency-Key) answers with the pseudonym: the stored answer must not hold the identity.
+    if (typeof reveal === 'object') response.locals.idempotentReplayBody = toSourceResponse(view, claims, 'withheld');
+    return toSourceResponse(view, claims, reveal);
   }
 }

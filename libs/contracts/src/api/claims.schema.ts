@@ -28,7 +28,7 @@ import { ClaimAssessmentSchema } from './assessment.schema';
 import { ResourceId } from './common.schema';
 
 /** A report as a client submits it: the server assigns `reportId`; sources are named by their (server) ids. */
-export const ReportInput = ReportDetails.omit({ reportId: true }).extend({ sourceId: ResourceId, relaysSourceId: ResourceId.optional() });
+export const ReportInput = ReportDetails.omit({ reportId: true, sealed: true }).extend({ sourceId: ResourceId, relaysSourceId: ResourceId.optional() });
 export type ReportInput = z.infer<typeof ReportInput>;
 
 export const OpenClaimRequest = z.strictObject({

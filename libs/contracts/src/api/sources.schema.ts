@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ActorId, Name, Reason } from '../events/primitives.schema';
 import { ClaimStatus, CredibilityRating, Icd203Band, PublishedStatus, ReportStance, SourceKind, SourceReliability } from '../events/vocabulary.schema';
 
+const ContactNotes = z.string().trim().min(1).max(4000);
+
 export const RegisterSourceRequest = z.strictObject({
   name: Name,
   kind: SourceKind,
@@ -11,6 +13,13 @@ export const RegisterSourceRequest = z.strictObject({
   originGroup: Name.optional(),
   /** Admiralty grade; F ("cannot be judged") when absent. */
   reliability: SourceReliability.optional(),
+  /**
+   * A person in danger if named: the name and contact notes are stored sealed, and keys without
+   * `sources:confidential:read` see a pseudonym ("Confidential source 7"). docs/protection.md.
+   */
+  confidential: z.boolean().optional(),
+  /** How the desk reaches the source; only for a confidential source, stored sealed. */
+  contactNotes: ContactNotes.optional(),
 });
 export type RegisterSourceRequest = z.infer<typeof RegisterSourceRequest>;
 
@@ -21,11 +30,19 @@ export const UpdateSourceRequest = z
     kind: SourceKind.optional(),
     affiliation: Name.nullable().optional(),
     originGroup: Name.nullable().optional(),
+    /** `true` makes the source confidential from now on (there is no way back: its pseudonym is in the log). */
+    confidential: z.literal(true).optional(),
+    /** A confidential source's contact notes; `null` clears them. */
+    contactNotes: ContactNotes.nullable().optional(),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    message: 'give at least one of name, kind, affiliation, originGroup',
+    message: 'give at least one of name, kind, affiliation, originGroup, confidential, contactNotes',
   });
 export type UpdateSourceRequest = z.infer<typeof UpdateSourceRequest>;
+
+/** `POST /sources/:id/erasure`: destroys the source's data key. */
+export const EraseSourceRequest = z.strictObject({ reason: Reason });
+export type EraseSourceRequest = z.infer<typeof EraseSourceRequest>;
 
 export const RegradeSourceRequest = z.strictObject({ reliability: SourceReliability, reason: Reason });
 export type RegradeSourceRequest = z.infer<typeof RegradeSourceRequest>;
@@ -62,7 +79,22 @@ export const SourceResponse = z.object({
   id: z.string(),
   /** The source stream's version: send it back as `If-Match`. */
   version: z.number().int(),
+  /**
+   * For a confidential source: its real name for keys with `sources:confidential:read` (`[erased]` once its
+   * data key is destroyed), its pseudonym for everyone else.
+   */
   name: z.string(),
+  /** `null` for an ordinary source. */
+  confidential: z
+    .object({
+      number: z.number().int(),
+      pseudonym: z.string(),
+      /** `shown`: this answer holds the decrypted identity (the read is in the access log). */
+      identity: z.enum(['shown', 'withheld', 'erased']),
+    })
+    .nullable(),
+  /** A confidential source's contact notes, for keys that may read them; else `null`. */
+  contactNotes: z.string().nullable(),
   kind: SourceKind,
   affiliation: z.string().nullable(),
   originGroup: z.string().nullable(),

@@ -7,7 +7,7 @@ import { ActorId, Identifier, Name, Reason, Timestamp } from './primitives.schem
  * Who may do what. `admin` manages keys and nothing else: granting rights and using them are kept apart,
  * so every editorial act is attributable to a key issued for that purpose.
  */
-export const ApiKeyRole = z.enum(['admin', 'editor', 'analyst', 'auditor', 'reader', 'feed']);
+export const ApiKeyRole = z.enum(['admin', 'editor', 'analyst', 'auditor', 'reader', 'feed', 'protector']);
 export type ApiKeyRole = z.infer<typeof ApiKeyRole>;
 
 /** The non-secret start of a key, shown in listings so people can tell their keys apart (`clk_1a2b3c4d`). */

@@ -1,5 +1,6 @@
 export * from './vocabulary.schema';
 export * from './primitives.schema';
+export * from './sealed-value.schema';
 export * from './event-envelope';
 export * from './source-events.schema';
 export * from './claim-events.schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SealedValueSchema } from './sealed-value.schema';
 import { ActorRole, DatePrecision, LocationPrecision } from './vocabulary.schema';
 
 /**
@@ -129,5 +130,7 @@ export const ReportDetails = z.strictObject({
   relaysSourceId: Identifier.optional(),
   selfInterested: z.boolean().optional(),
   figure: Figure.optional(),
+  /** A confidential source's report: its `url` and `quote`, sealed with the source's data key (docs/protection.md). */
+  sealed: SealedValueSchema.optional(),
 });
 export type ReportDetails = z.infer<typeof ReportDetails>;

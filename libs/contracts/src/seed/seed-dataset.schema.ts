@@ -24,11 +24,22 @@ export const SeedProvenance = z.strictObject({
 });
 export type SeedProvenance = z.infer<typeof SeedProvenance>;
 
-/** A report with its source (and the source it relays) named by dataset key; its `quote` comes from `provenance`. */
+/**
+ * What a confidential source told the desk, in the desk's own words: the note an editor wrote after the
+ * conversation, not a passage of a published document (a local contact publishes nothing). Only a report by a
+ * confidential source may carry one (checked over the dataset); the API stores it sealed, as the report's quote.
+ */
+export const SeedFieldNote = z.string().trim().min(10).max(1000);
+
+/**
+ * A report with its source (and the source it relays) named by dataset key; its `quote` comes from
+ * `provenance`, or, for a confidential source only, from the desk's `fieldNote`: exactly one of the two.
+ */
 export const SeedReport = ReportInput.omit({ sourceId: true, relaysSourceId: true, quote: true }).extend({
   sourceKey: SeedKey,
   relaysSourceKey: SeedKey.optional(),
-  provenance: SeedProvenance,
+  provenance: SeedProvenance.optional(),
+  fieldNote: SeedFieldNote.optional(),
 });
 export type SeedReport = z.infer<typeof SeedReport>;
 
@@ -78,7 +89,8 @@ export const RegisterSourceStep = z.strictObject({
   source: RegisterSourceRequest,
   /** One line on why the source gets its grade. */
   gradeRationale: z.string().trim().min(10).max(500),
-  provenance: SeedProvenance,
+  /** Where the documents name the source; absent exactly when it is confidential (no document names it). */
+  provenance: SeedProvenance.optional(),
 });
 
 export const OpenClaimStep = z.strictObject({
@@ -144,6 +156,28 @@ const reportKeyOf = (step: SeedStep): string | undefined =>
   step.action === 'open-claim' ? step.reportKey : step.action === 'add-report' ? step.key : undefined;
 
 const reportSourceKeys = (report: SeedReport): string[] => [report.sourceKey, ...(report.relaysSourceKey ? [report.relaysSourceKey] : [])];
+
+/**
+ * Where an item's text comes from must be stated, and stated honestly: a public source by a passage of a seed
+ * document, a confidential source (a person the documents do not name) by none; a report by a passage, or by
+ * the desk's field note when, and only when, its source is confidential.
+ */
+const checkProvenance = (steps: readonly SeedStep[], context: z.RefinementCtx): void => {
+  const issue = (path: Array<string | number>, message: string) => context.addIssue({ code: 'custom', path, message });
+  const confidential = new Set(steps.flatMap((step) => (step.action === 'register-source' && step.source.confidential ? [step.key] : [])));
+  steps.forEach((step, index) => {
+    if (step.action === 'register-source' && (step.provenance === undefined) !== confidential.has(step.key)) {
+      issue(['steps', index, 'provenance'], confidential.has(step.key) ? 'a confidential source is named by no document: give no provenance' : 'a source needs the passage that names it');
+    }
+    if (step.action !== 'open-claim' && step.action !== 'add-report') return;
+    const { report } = step;
+    if ((report.provenance === undefined) === (report.fieldNote === undefined)) {
+      issue(['steps', index, 'report'], 'a report needs exactly one of provenance (a document passage) and fieldNote (the desk\'s note)');
+    } else if (report.fieldNote !== undefined && !confidential.has(report.sourceKey)) {
+      issue(['steps', index, 'report', 'fieldNote'], `only a confidential source's report may carry a field note; "${report.sourceKey}" is not confidential`);
+    }
+  });
+};
 
 /**
  * Checks what the API cannot see from one request: unique keys, every key defined before it is used,
@@ -213,10 +247,11 @@ export const SeedDatasetSchema = z
   })
   .superRefine((dataset, context) => {
     checkTimeline(dataset.steps, context);
+    checkProvenance(dataset.steps, context);
     dataset.steps.forEach((step, index) => {
       const documents = [
-        ...('provenance' in step ? [step.provenance.document] : []),
-        ...('report' in step ? [step.report.provenance.document] : []),
+        ...('provenance' in step && step.provenance ? [step.provenance.document] : []),
+        ...('report' in step && step.report.provenance ? [step.report.provenance.document] : []),
       ];
       for (const document of documents) {
         if (!(document in dataset.documents)) {
@@ -227,13 +262,16 @@ export const SeedDatasetSchema = z
   });
 export type SeedDataset = z.infer<typeof SeedDatasetSchema>;
 
-/** The report as the API takes it: keys replaced by server ids, the provenance kept as its quote. */
+/**
+ * The report as the API takes it: keys replaced by server ids, the provenance kept as its quote (a field note
+ * as a quote that says it is the desk's note, so nobody reads it as a published passage).
+ */
 export const toReportInput = (report: SeedReport, sourceIdOf: (key: string) => string): ReportInput => {
-  const { sourceKey, relaysSourceKey, provenance, ...rest } = report;
+  const { sourceKey, relaysSourceKey, provenance, fieldNote, ...rest } = report;
   return {
     ...rest,
     sourceId: sourceIdOf(sourceKey),
     ...(relaysSourceKey ? { relaysSourceId: sourceIdOf(relaysSourceKey) } : {}),
-    quote: `"${provenance.quote}" (${provenance.document})`,
+    quote: provenance ? `"${provenance.quote}" (${provenance.document})` : `Desk field note: ${fieldNote ?? ''}`,
   };
 };

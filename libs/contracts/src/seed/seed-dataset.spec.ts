@@ -66,7 +66,7 @@ describe('the Sahel seed dataset', () => {
     }
     const documents = new Map(Object.keys(dataset.documents).map((name) => [name, normalise(readFileSync(path.join(seedsDir, name), 'utf8'))]));
     const missing = dataset.steps.flatMap((step) => {
-      const provenances = [...('provenance' in step ? [step.provenance] : []), ...('report' in step ? [step.report.provenance] : [])];
+      const provenances = [...('provenance' in step && step.provenance ? [step.provenance] : []), ...('report' in step && step.report.provenance ? [step.report.provenance] : [])];
       return provenances
         .filter(({ document, quote }) => !documents.get(document)?.includes(normalise(quote)))
         .map(({ document, quote }) => `${step.key}: "${quote}" is not in ${document}`);

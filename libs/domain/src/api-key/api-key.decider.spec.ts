@@ -81,11 +81,15 @@ describe('role permissions', () => {
     expect(holders('keys:manage')).toEqual(['admin']);
     expect(holders('webhooks:manage')).toEqual(['admin']);
     // Every claim reader may follow status changes (the console's live view); the desk and auditors read history.
-    expect(holders('feed:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'feed', 'reader']);
+    expect(holders('feed:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'feed', 'protector', 'reader']);
     expect(holders('history:read').sort()).toEqual(['analyst', 'auditor', 'editor']);
     // The desk: everyone who reads claims sees the work; analysts and editors do it; editors close reviews.
-    expect(holders('work:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'reader']);
+    expect(holders('work:read').sort()).toEqual(['analyst', 'auditor', 'editor', 'protector', 'reader']);
     for (const permission of ['work:assign', 'work:progress', 'work:tasks', 'work:comment'] as const) expect(holders(permission).sort()).toEqual(['analyst', 'editor']);
     expect(holders('work:review')).toEqual(['editor']);
+    // Confidential sources: editors and protectors read the identity; only protectors erase it and review the reads.
+    expect(holders('sources:confidential:read').sort()).toEqual(['editor', 'protector']);
+    expect(holders('sources:erase')).toEqual(['protector']);
+    expect(holders('protection:access-log:read')).toEqual(['protector']);
   });
 });

@@ -9,6 +9,10 @@ export const PERMISSIONS = [
   'sources:register',
   'sources:update',
   'sources:regrade',
+  // Confidential sources (docs/protection.md): reading their identity, destroying their data key, reviewing who read it.
+  'sources:confidential:read',
+  'sources:erase',
+  'protection:access-log:read',
   'claims:read',
   'claims:open',
   'claims:report',
@@ -50,10 +54,12 @@ const ANALYST: readonly Permission[] = [...READER, 'sources:register', 'claims:o
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly Permission[]>> = {
   reader: READER,
   analyst: ANALYST,
-  editor: [...ANALYST, 'sources:update', 'sources:regrade', 'claims:amend', 'claims:verdict', 'claims:merge', 'work:review'],
+  editor: [...ANALYST, 'sources:update', 'sources:regrade', 'claims:amend', 'claims:verdict', 'claims:merge', 'work:review', 'sources:confidential:read'],
   auditor: [...READER, 'history:read', 'audit:verify', 'audit:export', 'audit:cosign'],
   feed: ['feed:read'],
   admin: ['keys:manage', 'webhooks:manage', 'audit:cosign'],
+  // Guards the people in the record: reads their identity, erases it, reviews who read it; changes nothing else.
+  protector: [...READER, 'sources:confidential:read', 'sources:erase', 'protection:access-log:read'],
 };
 
 export const roleHasPermission = (role: ApiKeyRole, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);

@@ -100,6 +100,7 @@ const reportDetailsOf = (report: ClaimReport): ReportDetails => ({
   relaysSourceId: report.relaysSourceId,
   selfInterested: report.selfInterested,
   figure: report.figure,
+  sealed: report.sealed,
 });
 
 /** The claim as its `ClaimAsserted` event put it on record (before amendments). */

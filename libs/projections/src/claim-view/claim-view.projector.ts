@@ -1,21 +1,44 @@
+import { trace } from '@opentelemetry/api';
 import { readClaimEvent } from '@claims/contracts';
 import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim } from '@claims/domain';
 import type { PgEventStore, Queryable } from '@claims/event-store';
 import type { ProjectionPoint } from '../projection-point';
 import { loadSourceCatalogue } from '../source-view/source-view.repository';
 import { claimStreamId } from '../streams';
+import { lockSources } from '../transaction';
 import { claimViewChangeOf, claimViewOf, sourceIdsOf, type ClaimViewChange } from './claim-view.projection';
-import { claimIdsOfSource, findClaimView, saveClaimView } from './claim-view.repository';
+import { replaceClaimView } from './claim-view.repository';
+
+const tracer = trace.getTracer('claim-ledger');
 
 /**
  * Brings one claim's row up to date: assesses the folded claim against the current source catalogue and
- * upserts it. Run it in the transaction that appended the claim's events, holding the claim's lock.
+ * upserts it. Run it in the transaction that appended the claim's events, holding the claim's lock. It
+ * takes the claim's sources' locks (shared) before reading them, so a source writer changing one of them
+ * either committed first (its snapshot is read here) or waits for this transaction (and its re-assessment
+ * then finds this row behind the source's event and redoes it). `sourcesLocked`: ids this transaction
+ * already holds, skipped.
  */
-export const projectClaim = async (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint): Promise<ClaimViewChange> => {
-  const catalogue = await loadSourceCatalogue(db, sourceIdsOf(claim));
-  const previous = await findClaimView(db, claim.claimId);
+export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sourcesLocked?: ReadonlySet<string> } = {}): Promise<ClaimViewChange> =>
+  // One span per projected row when tracing is on (docs/observability.md); a no-op otherwise.
+  tracer.startActiveSpan('projection.claim_view', { attributes: { 'claim_ledger.claim_id': claim.claimId } }, (span) => projectClaimRow(db, claim, at, options).finally(() => span.end()));
+
+const projectClaimRow = async (
+  db: Queryable,
+  claim: OnRecordClaim,
+  at: ProjectionPoint,
+  options: { sourcesLocked?: ReadonlySet<string> },
+): Promise<ClaimViewChange> => {
+  const sourceIds = sourceIdsOf(claim);
+  await lockSources(
+    db,
+    sourceIds.filter((id) => !options.sourcesLocked?.has(id)),
+    'shared',
+  );
+  const catalogue = await loadSourceCatalogue(db, sourceIds);
   const view = claimViewOf(claim, catalogue, at);
-  await saveClaimView(db, view);
+  // Reads the row it replaces in the same statement (one round trip, not three).
+  const previous = await replaceClaimView(db, view);
   return claimViewChangeOf(previous, view);
 };
 
@@ -27,24 +50,4 @@ export const loadClaimState = async (
 ): Promise<{ state: ClaimState; version: number }> => {
   const events = await store.readStream(claimStreamId(claimId), {}, db);
   return { state: foldEvents(claimDecider, events.map(readClaimEvent)), version: events.at(-1)?.streamVersion ?? 0 };
-};
-
-/**
- * After a source event: re-assesses every claim the source reported on or was relayed on, from their
- * streams, against the updated catalogue. Run it after saving the source's row, holding the catalogue
- * lock exclusively (so no claim writer runs meanwhile). Returns one change per claim, in claim id order.
- */
-export const reassessClaimsOfSource = async (
-  store: PgEventStore,
-  db: Queryable,
-  sourceId: string,
-  at: Omit<ProjectionPoint, 'version'>,
-): Promise<ClaimViewChange[]> => {
-  const changes: ClaimViewChange[] = [];
-  for (const claimId of await claimIdsOfSource(db, sourceId)) {
-    const { state, version } = await loadClaimState(store, db, claimId);
-    if (state.status === 'none') continue;
-    changes.push(await projectClaim(db, state, { ...at, version }));
-  }
-  return changes;
 };

@@ -77,6 +77,43 @@ export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<voi
   );
 };
 
+// saveClaimView's two statements and the read of the row they replace, as one round trip (a command's
+// projection step): every sub-statement of a WITH sees the same snapshot, so `previous` is the row as it
+// stood before the upsert, and both data-modifying sub-statements run whether or not the query reads them.
+// Named, so each connection parses and plans it once.
+const REPLACE_CLAIM_VIEW_SQL = `WITH previous AS (SELECT ${VIEW_COLUMNS} FROM claim_view WHERE claim_id = $1),
+  saved AS (
+    INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
+      credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
+      occurred_end, statement, asserted_at, updated_at, claim, assessment)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+    ON CONFLICT (claim_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
+      status = EXCLUDED.status, computed_status = EXCLUDED.computed_status, verdict = EXCLUDED.verdict,
+      confidence = EXCLUDED.confidence, band = EXCLUDED.band, credibility_rating = EXCLUDED.credibility_rating,
+      model_version = EXCLUDED.model_version, merged_into = EXCLUDED.merged_into, category = EXCLUDED.category,
+      country = EXCLUDED.country, country_key = EXCLUDED.country_key, actor_keys = EXCLUDED.actor_keys,
+      occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
+      statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
+      claim = EXCLUDED.claim, assessment = EXCLUDED.assessment
+    RETURNING 1),
+  linked AS (INSERT INTO claim_sources (source_id, claim_id) SELECT unnest($23::text[]), $1 ON CONFLICT DO NOTHING RETURNING 1)
+SELECT * FROM previous`;
+
+/**
+ * Writes a claim's row as `saveClaimView` does and returns the row it replaced (undefined for a new
+ * claim), in one statement: what `findClaimView` then `saveClaimView` do in three round trips.
+ */
+export const replaceClaimView = async (db: Queryable, view: ClaimView): Promise<ClaimView | undefined> => {
+  const { rows } = await db.query<ClaimViewRow>({ name: 'claim_view_replace', text: REPLACE_CLAIM_VIEW_SQL, values: [...claimViewRowValues(view), sourceIdsOf(view.claim)] });
+  return rows[0] && fromRow(rows[0]);
+};
+
+/** Rows of these claims, by claim id (absent: no row). */
+export const findClaimViews = async (db: Queryable, claimIds: readonly string[]): Promise<Map<string, ClaimView>> => {
+  const { rows } = await db.query<ClaimViewRow>(`SELECT ${VIEW_COLUMNS} FROM claim_view WHERE claim_id = ANY($1::text[])`, [claimIds]);
+  return new Map(rows.map((row) => [row.claim_id, fromRow(row)]));
+};
+
 export const findClaimView = async (db: Queryable, claimId: string): Promise<ClaimView | undefined> => {
   const { rows } = await db.query<ClaimViewRow>(`SELECT ${VIEW_COLUMNS} FROM claim_view WHERE claim_id = $1`, [claimId]);
   return rows[0] && fromRow(rows[0]);
@@ -89,6 +126,44 @@ export const claimIdsOfSource = async (db: Queryable, sourceId: string): Promise
     [sourceId],
   );
   return rows.map((row) => row.claim_id);
+};
+
+/**
+ * Claims linked to a source whose rows stand before `position` (the source's event): the ones its
+ * re-assessment has yet to reach, in claim id order, after `after` (keyset paging) or among `among`.
+ */
+export const staleClaimIdsOfSource = async (
+  db: Queryable,
+  sourceId: string,
+  position: number,
+  page: { after: string; limit: number } | { among: readonly string[] },
+): Promise<string[]> => {
+  const { rows } =
+    'among' in page
+      ? await db.query<{ claim_id: string }>(
+          `SELECT l.claim_id FROM claim_sources l JOIN claim_view c ON c.claim_id = l.claim_id
+            WHERE l.source_id = $1 AND c.position < $2 AND l.claim_id = ANY($3::text[])`,
+          [sourceId, position, page.among],
+        )
+      : await db.query<{ claim_id: string }>(
+          `SELECT l.claim_id FROM claim_sources l JOIN claim_view c ON c.claim_id = l.claim_id
+            WHERE l.source_id = $1 AND c.position < $2 AND l.claim_id > $3
+            ORDER BY l.claim_id LIMIT $4`,
+          [sourceId, position, page.after, page.limit],
+        );
+  return rows.map((row) => row.claim_id);
+};
+
+/** Sources with a linked claim whose row stands before the source's last event: re-assessments not finished. */
+export const sourcesWithClaimsBehind = async (db: Queryable): Promise<string[]> => {
+  const { rows } = await db.query<{ source_id: string }>(
+    `SELECT DISTINCT l.source_id FROM claim_sources l
+       JOIN source_view s ON s.source_id = l.source_id
+       JOIN claim_view c ON c.claim_id = l.claim_id
+      WHERE c.position < s.position
+      ORDER BY l.source_id`,
+  );
+  return rows.map((row) => row.source_id);
 };
 
 /** Claims a source reported on, most recently asserted first (at most `limit`). */

@@ -133,7 +133,7 @@ export const writeClaimLinks = async (db: Queryable, table: string, views: reado
 };
 
 const SOURCE_COLUMNS = `source_id text, version int, position bigint, name text, kind text, affiliation text, origin_group text,
-  reliability text, reliability_history jsonb, registered_at timestamptz, updated_at timestamptz`;
+  reliability text, reliability_history jsonb, registered_at timestamptz, updated_at timestamptz, confidential jsonb`;
 const SOURCE_NAMES = SOURCE_COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]);
 
 /** Source rows in the shape `saveSourceView` writes. */
@@ -151,6 +151,8 @@ export const writeSourceRows = async (db: Queryable, table: string, views: reado
     reliability_history: view.reliabilityHistory,
     registered_at: view.registeredAt,
     updated_at: view.updatedAt,
+    // A confidential source's number, sealed identity and erasure: never its clear identity.
+    confidential: view.confidential ?? null,
   }));
   await db.query(
     `INSERT INTO ${quote(table)} (${SOURCE_NAMES.join(', ')})

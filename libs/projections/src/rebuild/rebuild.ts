@@ -15,7 +15,7 @@ import {
 } from '@claims/event-store';
 import type { ClaimView } from '../claim-view/claim-view.projection';
 import { claimStreamId, parseStreamId, STREAM_PREFIXES } from '../streams';
-import { inTransaction, lockSourceCatalogue } from '../transaction';
+import { holdOffAppends, inTransaction } from '../transaction';
 import { announceModelUpgrade, type ModelUpgradeReport } from './model-upgrade';
 import { ClaimFold, SourceFolds } from './replay-folds';
 import { catchUpWorkStreams, replayWorkStreams } from '../work-view/work-view.rebuild';
@@ -234,10 +234,12 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     if (applied < 1000) break;
   }
 
-  const { drift, finalCut, model } = await inTransaction(pool, async (client) => {
-    await lockSourceCatalogue(client, 'exclusive');
-    // Claim and source writers hold the catalogue lock in their transactions: none is in flight now, so
-    // every event of theirs is committed and visible without the readers' watermark.
+  const { drift, finalCut, model } = await retryOnDeadlock(() => inTransaction(pool, async (client) => {
+    await holdOffAppends(client);
+    // Every transaction that appended holds its ROW EXCLUSIVE lock on events until it ends: none is in
+    // flight now, so every event is committed and visible without the readers' watermark. A re-grade's
+    // re-assessment batch appends nothing; one in flight writes the live table, which the swap replaces
+    // with rows computed from the final source snapshots (its event committed before its batches began).
     const tail = await catchUp(client, cut, undefined, { sources, withClaims, params });
     caughtUp += tail.applied;
     phaseDone('catchUp');
@@ -246,7 +248,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
       const views = [...sources.views()];
       for (let index = 0; index < views.length; index += 1000) await writeSourceRows(client, shadowOf('source_view'), views.slice(index, index + 1000));
     }
-    // Work writers take the catalogue lock too (shared), so every work event is committed by now.
+    // Work writers append too, so every work event is committed by now.
     if (withWork) caughtUp += await catchUpWorkStreams(client, WORK_TABLES, state.cut);
     const drift: TableDrift[] = [];
     for (const name of projections) {
@@ -261,7 +263,7 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
       JSON.stringify({ drift, ...(model ? { model } : {}) }),
     ]);
     return { drift, finalCut: tail.head ?? cut, model };
-  });
+  }));
   if (!options.keepPrevious) await dropTables(pool, tables.map(previousOf));
   phaseDone('swap');
 
@@ -279,6 +281,21 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
     seconds: (Date.now() - started) / 1000,
     phases,
   };
+};
+
+/**
+ * The final catch-up holds appends off, then swaps the tables: a writer already holding a live table and
+ * waiting on a source's lock whose holder waits to append closes a cycle PostgreSQL breaks by aborting one
+ * side (40P01). Writers never wait on each other that way, so when it is the rebuild, it tries again.
+ */
+const retryOnDeadlock = async <T>(work: () => Promise<T>, attempts = 3): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: string }).code !== '40P01') throw error;
+    }
+  }
 };
 
 const supportsLz4 = async (db: Queryable): Promise<boolean> => {

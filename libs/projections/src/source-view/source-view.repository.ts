@@ -15,6 +15,7 @@ interface SourceViewRow {
   reliability_history: SourceView['reliabilityHistory'];
   registered_at: Date;
   updated_at: Date;
+  confidential: SourceView['confidential'] | null;
 }
 
 const fromRow = (row: SourceViewRow): SourceView => ({
@@ -29,17 +30,19 @@ const fromRow = (row: SourceViewRow): SourceView => ({
   reliabilityHistory: row.reliability_history,
   registeredAt: row.registered_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
+  ...(row.confidential ? { confidential: row.confidential } : {}),
 });
 
 export const saveSourceView = async (db: Queryable, view: SourceView): Promise<void> => {
   await db.query(
     `INSERT INTO source_view (source_id, version, position, name, kind, affiliation, origin_group, reliability,
-       reliability_history, registered_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       reliability_history, registered_at, updated_at, confidential)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (source_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
        name = EXCLUDED.name, kind = EXCLUDED.kind, affiliation = EXCLUDED.affiliation,
        origin_group = EXCLUDED.origin_group, reliability = EXCLUDED.reliability,
-       reliability_history = EXCLUDED.reliability_history, updated_at = EXCLUDED.updated_at`,
+       reliability_history = EXCLUDED.reliability_history, updated_at = EXCLUDED.updated_at,
+       confidential = EXCLUDED.confidential`,
     [
       view.sourceId,
       view.version,
@@ -52,6 +55,7 @@ export const saveSourceView = async (db: Queryable, view: SourceView): Promise<v
       JSON.stringify(view.reliabilityHistory),
       view.registeredAt,
       view.updatedAt,
+      view.confidential ? JSON.stringify(view.confidential) : null,
     ],
   );
 };

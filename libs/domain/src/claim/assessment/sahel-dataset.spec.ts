@@ -38,9 +38,12 @@ const replay = () => {
     };
     const reportOf = (reportId: string, report: Parameters<typeof toReportInput>[0]) => ({ ...toReportInput(report, (key) => key), reportId });
     switch (step.action) {
-      case 'register-source':
-        onSource(step.key, { type: 'RegisterSource', data: { sourceId: step.key, ...step.source }, metadata });
+      case 'register-source': {
+        // A confidential source's identity is sealed by the API; the assessment sees only its clear fields.
+        const { confidential: _confidential, contactNotes: _contactNotes, ...source } = step.source;
+        onSource(step.key, { type: 'RegisterSource', data: { sourceId: step.key, ...source }, metadata });
         break;
+      }
       case 'regrade-source':
         onSource(step.sourceKey, { type: 'RegradeSourceReliability', data: { sourceId: step.sourceKey, ...step.body }, metadata });
         break;
