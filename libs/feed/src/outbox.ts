@@ -116,8 +116,9 @@ const READ_SQL = `SELECT ${COLUMNS} FROM feed_outbox
 // unpublished when it becomes visible, and the next read takes it. It therefore reads every committed row
 // at once, without waiting for the watermark (older transactions still running, which at a few hundred
 // commands a second held a row back for as long as a concurrent command ran). Per-key order is kept by
-// `id`: every writer of a key's messages holds that key's lock (the claim lock, or the catalogue lock of a
-// model-upgrade swap) until it commits, so a key's next message draws its id after its previous one
+// `id`: every writer of a key's messages holds that key's lock until it commits (the claim lock: commands
+// and re-assessment batches; a model-upgrade swap holds SHARE on events, which appends wait for), so a
+// key's next message draws its id after its previous one
 // committed and sorts after it; ordering by transaction id instead would not (an older transaction that
 // waited on the lock commits after a younger one).
 const PENDING_SQL = `SELECT ${COLUMNS} FROM feed_outbox
