@@ -5,6 +5,8 @@ import { CURRENT_ASSESSMENT_MODEL } from '@claims/domain';
 import { freePort } from '@claims/platform';
 import { makeDataParent, REPO_ROOT as ROOT, startNpmStart, type StartedService } from '../support/npm-start';
 const WALKTHROUGH = path.join(ROOT, 'docs', 'walkthrough.md');
+/** The dataset step 3 loads: its step count is what `npm run seed` reports. */
+const SEED_STEPS = (JSON.parse(readFileSync(path.join(ROOT, 'infra', 'seed', 'sahel-2019-2023.json'), 'utf8')) as { steps: unknown[] }).steps.length;
 
 interface Block {
   info: string;
@@ -74,9 +76,9 @@ describe('docs/walkthrough.md', () => {
     if (code !== 0) throw new Error(`the walkthrough failed (exit ${code}):\n${output}`);
 
     const steps = output.split(/^=== step \d+\n/m).slice(1);
-    const [keys, seed, kalamba, feed, kafka, history, asOf, verify, reported, consolePage] = steps;
+    const [keys, seed, kalamba, feed, kafka, history, asOf, verify, reported, consolePage, confidential] = steps;
     expect(keys.trim()).toBe('');
-    expect(seed).toMatch(/80 steps, 80 created, 0 already present/);
+    expect(seed).toContain(`${SEED_STEPS} steps, ${SEED_STEPS} created, 0 already present`);
     // Step 4: one self-interested voice, relayed: unverified, and every discount explained.
     expect(kalamba).toMatch(/Islamic State media network/);
     expect(kalamba).toMatch(/self-interested/);
@@ -120,5 +122,13 @@ describe('docs/walkthrough.md', () => {
     expect(consolePage).toMatch(/^content-security-policy: default-src 'none'; script-src 'self'; style-src 'self';/im);
     expect(consolePage).not.toMatch(/unsafe-inline/);
     expect(consolePage).toMatch(/^200 (text|application)\/javascript/m);
+    // Step 11: the reader sees the contact's pseudonym, kind and grade, and his report still counts; the
+    // editor sees the name and the field note; the claim's audit export never holds the name.
+    const lines = confidential.split(/^=== done$/m)[0].trim().split('\n');
+    expect(lines[0]).toMatch(/^Confidential source \d+, local contact, grade C$/);
+    expect(confidential).toMatch(/^Cluster Confidential source \d+ .*counts as independent corroboration\.$/m);
+    expect(confidential).toMatch(/^Computed status unverified with 1 independent corroboration\(s\) \(needs 2\); credibility 3\.$/m);
+    expect(lines.slice(-5)).toEqual(['no quote, sealed (aes-256-gcm/v1)', 'Ousmane D.', expect.stringMatching(/^Desk field note: By phone: on 20 October men who said they were Islamic State fought JNIM/), '0', expect.stringMatching(/^[1-9]\d*$/)]);
+    expect(confidential.match(/Ousmane D\./g)).toHaveLength(1);
   });
 });

@@ -12,10 +12,12 @@ export class AddReportHandler implements ICommandHandler<AddReportCommand> {
   ) {}
 
   async execute({ claimId, reportId, body, context }: AddReportCommand) {
-    // A confidential source's url and quote go into the log sealed (docs/protection.md).
-    const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
     const result = await this.claims.write(claimId, context, async ({ sources }) => {
-      const data = { claimId, report, sources: await sources([report.sourceId, report.relaysSourceId]) };
+      const catalogue = await sources([body.report.sourceId, body.report.relaysSourceId]);
+      // A confidential source's url and quote go into the log sealed (docs/protection.md). Decided here,
+      // under the source's lock `sources` took: a marking that committed meanwhile is seen.
+      const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
+      const data = { claimId, report, sources: catalogue };
       return {
         type: 'AddReport',
         data: body.stance === 'supports' ? { ...data, stance: 'supports' } : { ...data, stance: 'disputes', reason: body.reason },
@@ -25,7 +27,7 @@ export class AddReportHandler implements ICommandHandler<AddReportCommand> {
     // A retry the decider recognised by content kept the report already on record: answer with its id.
     const recorded =
       result.state.reports.find((candidate) => candidate.reportId === reportId) ??
-      result.state.reports.find((candidate) => candidate.sourceId === report.sourceId && isActive(candidate));
+      result.state.reports.find((candidate) => candidate.sourceId === body.report.sourceId && isActive(candidate));
     return { ...result, reportId: recorded?.reportId ?? reportId };
   }
 }

@@ -11,17 +11,12 @@ export class OpenClaimHandler implements ICommandHandler<OpenClaimCommand> {
   ) {}
 
   async execute({ claimId, reportId, body, context }: OpenClaimCommand) {
-    // A confidential source's url and quote go into the log sealed (docs/protection.md).
-    const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
-    return this.claims.write(claimId, context, async ({ sources }) => ({
-      type: 'OpenClaim',
-      data: {
-        ...body,
-        claimId,
-        report,
-        sources: await sources([body.report.sourceId, body.report.relaysSourceId]),
-      },
-      metadata: domainMetadataOf(context),
-    }));
+    return this.claims.write(claimId, context, async ({ sources }) => {
+      const catalogue = await sources([body.report.sourceId, body.report.relaysSourceId]);
+      // A confidential source's url and quote go into the log sealed (docs/protection.md). Decided here,
+      // under the source's lock `sources` took: a marking that committed meanwhile is seen.
+      const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
+      return { type: 'OpenClaim', data: { ...body, claimId, report, sources: catalogue }, metadata: domainMetadataOf(context) };
+    });
   }
 }

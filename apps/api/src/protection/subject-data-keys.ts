@@ -88,6 +88,16 @@ export const masterKeyProblem = async (db: Queryable, master: MasterKey | undefi
   if (!row) return undefined;
   if (!master) return 'confidential sources are stored but DATA_KEY_ENCRYPTION_KEY is not set (docs/protection.md)';
   if (row.master_key_id !== master.id) return `DATA_KEY_ENCRYPTION_KEY is not the master key the data keys were wrapped with (key ${row.master_key_id}, configured ${master.id})`;
+  // Every live key, not only the oldest: a process still on the old key after a rotation wraps new keys with it.
+  const { rows: others } = await db.query<{ master_key_id: string; n: string }>(
+    'SELECT master_key_id, count(*) AS n FROM subject_data_keys WHERE wrapped_key IS NOT NULL AND master_key_id <> $1 GROUP BY master_key_id ORDER BY master_key_id LIMIT 1',
+    [master.id],
+  );
+  const [other] = others;
+  if (other) {
+    const n = Number(other.n);
+    return `${n} data key${n === 1 ? ' is' : 's are'} wrapped by master key ${other.master_key_id}, not by DATA_KEY_ENCRYPTION_KEY (key ${master.id}): run the rotation again (docs/protection.md)`;
+  }
   try {
     unwrapDataKey(master.key, row.subject_id, row.wrapped_key);
     return undefined;

@@ -74,6 +74,13 @@ describe('the Sahel seed dataset', () => {
     expect(missing).toEqual([]);
   });
 
+  it('holds one confidential source, whose reports carry field notes that the API takes as their quote', () => {
+    const confidential = sources.filter((step) => step.source.confidential);
+    expect(confidential.map((step) => [step.key, step.source.kind, step.provenance])).toEqual([['src-local-contact-kalamba', 'local_contact', undefined]]);
+    const notes = dataset.steps.flatMap((step) => ('report' in step && step.report.fieldNote ? [[step.key, step.report.sourceKey, toReportInput(step.report, fakeId).quote]] : []));
+    expect(notes).toEqual([['rep-attack-local-contact', 'src-local-contact-kalamba', expect.stringMatching(/^Desk field note: By phone: /)]]);
+  });
+
   describe('refuses a dataset whose timeline does not hold together', () => {
     const broken = (edit: (steps: Array<Record<string, unknown>>) => void) => {
       const copy = raw() as { steps: Array<Record<string, unknown>> };
@@ -105,6 +112,31 @@ describe('the Sahel seed dataset', () => {
       delete (copy.steps[index].expected as Record<string, unknown>).band;
       const result = SeedDatasetSchema.safeParse(copy);
       expect(result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'))).toEqual([`steps.${index}.expected.band`]);
+    });
+
+    it('a field note on a report by a source that is not confidential', () => {
+      expect(
+        broken((steps) => {
+          const report = steps[indexOf(steps, 'rep-attack-p-vanostaeyen')].report as Record<string, unknown>;
+          delete report.provenance;
+          report.fieldNote = 'What the desk says he said on the phone.';
+        }),
+      ).toEqual(['only a confidential source\'s report may carry a field note; "src-x-p-vanostaeyen" is not confidential']);
+    });
+
+    it('a report with both a document passage and a field note, or neither', () => {
+      const both = broken((steps) => {
+        (steps[indexOf(steps, 'rep-attack-local-contact')].report as Record<string, unknown>).provenance = { document: '000_2befde8eef601115.txt', quote: 'near Kalamba in the Centre-Nord Region' };
+      });
+      const neither = broken((steps) => delete (steps[indexOf(steps, 'rep-attack-local-contact')].report as Record<string, unknown>).fieldNote);
+      for (const messages of [both, neither]) expect(messages).toEqual(['a report needs exactly one of provenance (a document passage) and fieldNote (the desk\'s note)']);
+    });
+
+    it('a confidential source given a document passage, or a public source without one', () => {
+      expect(broken((steps) => (steps[indexOf(steps, 'src-local-contact-kalamba')].provenance = { document: '000_2befde8eef601115.txt', quote: 'near Kalamba in the Centre-Nord Region' }))).toEqual([
+        'a confidential source is named by no document: give no provenance',
+      ]);
+      expect(broken((steps) => delete steps[indexOf(steps, 'src-acled')].provenance)).toEqual(['a source needs the passage that names it']);
     });
 
     it('a duplicate key', () => {

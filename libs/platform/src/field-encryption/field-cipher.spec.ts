@@ -21,6 +21,16 @@ describe('field encryption', () => {
     expect(() => openValue(key, 'source.identity', { ...sealed, ciphertext: flipped.toString('base64') })).toThrow(SealedValueRefused);
   });
 
+  it('refuses a truncated authentication tag (a 4-byte tag would make forgeries a 2^32 guess)', () => {
+    const sealed = sealValue(key, 'src-1', 'source.identity', value);
+    const short = Buffer.from(sealed.tag, 'base64').subarray(0, 4).toString('base64');
+    expect(() => openValue(key, 'source.identity', { ...sealed, tag: short })).toThrow(SealedValueRefused);
+    const master = newDataKey();
+    const [version, iv, ciphertext, tag] = wrapDataKey(master, 'src-1', key).split('.');
+    const shortWrapped = [version, iv, ciphertext, Buffer.from(tag, 'base64').subarray(0, 4).toString('base64')].join('.');
+    expect(() => unwrapDataKey(master, 'src-1', shortWrapped)).toThrow(SealedValueRefused);
+  });
+
   it('wraps a data key under the master key for one subject; another master key or subject does not unwrap it', () => {
     const master = newDataKey();
     const wrapped = wrapDataKey(master, 'src-1', key);

@@ -20,6 +20,11 @@ export class SealedValueRefused extends Error {
 
 export const DATA_KEY_BYTES = 32;
 const IV_BYTES = 12;
+/**
+ * The full 128-bit tag, pinned on opening: without it Node accepts any tag of 4 to 16 bytes, so a stored
+ * value with a cut tag would open and a forgery would be a 2^32 guess.
+ */
+export const TAG_BYTES = 16;
 
 /**
  * The additional authenticated data: the subject and the field path. GCM checks them on opening, so a
@@ -49,7 +54,7 @@ export const openValue = (key: Buffer, field: string, value: SealedValue): unkno
   assertKey(key);
   if (value.sealed !== SEALED_SCHEME) throw new SealedValueRefused(`unknown sealing scheme ${String(value.sealed)}`);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(value.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(value.iv, 'base64'), { authTagLength: TAG_BYTES });
     decipher.setAAD(aadOf(value.subject, field));
     decipher.setAuthTag(Buffer.from(value.tag, 'base64'));
     const clear = Buffer.concat([decipher.update(Buffer.from(value.ciphertext, 'base64')), decipher.final()]);

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DATA_KEY_BYTES, SealedValueRefused } from './field-cipher';
+import { DATA_KEY_BYTES, SealedValueRefused, TAG_BYTES } from './field-cipher';
 
 /**
  * A data key wrapped by the master key: AES-256-GCM, `v1.<iv>.<ciphertext>.<tag>` (base64), with the
@@ -22,7 +22,8 @@ export const unwrapDataKey = (masterKey: Buffer, subject: string, wrapped: Wrapp
   const [version, iv, ciphertext, tag] = wrapped.split('.');
   if (version !== 'v1' || !iv || !ciphertext || !tag) throw new SealedValueRefused(`the data key of ${subject} is not a v1 wrapped key`);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64'));
+    // The full tag, pinned (see TAG_BYTES): a cut one is refused.
+    const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64'), { authTagLength: TAG_BYTES });
     decipher.setAAD(aadOf(subject));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     const key = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
