@@ -143,7 +143,7 @@ describe('fuzzing every write route with hostile input', () => {
     const evidence = { url: 'https://archive.example.org/a.mp4', sha256: 'ab'.repeat(32), mediaType: 'video/mp4' };
     const { body: attached } = await api.http().post(`/claims/${claim.id}/evidence`).send(evidence).expect(201);
     const spare = await createTestApiKey(api.db.pool, 'reader');
-    Object.assign(ids, { sourceId, claimId: claim.id, reportId: added.reportId, evidenceId: attached.evidenceId, keyId: spare.id });
+    Object.assign(ids, { sourceId, claimId: claim.id, reportId: added.reportId, evidenceId: attached.evidenceId, keyId: spare.id, taskId: 'geolocate' });
     Object.assign(valid, {
       'POST /sources': { name: 'Kidal Info', kind: 'news_outlet', affiliation: 'None', originGroup: 'Kidal', reliability: 'C' },
       'PATCH /sources/:sourceId': { name: 'Sahel Daily (weekly)', affiliation: null },
@@ -159,6 +159,12 @@ describe('fuzzing every write route with hostile input', () => {
       'POST /admin/api-keys': { name: 'Night desk', role: 'analyst', expiresAt: '2030-01-01T00:00:00Z' },
       'POST /admin/api-keys/:keyId/revocation': { reason: 'Left' },
       'PUT /admin/api-keys/:keyId/expiry': { expiresAt: '2031-01-01T00:00:00Z' },
+      'PUT /claims/:claimId/assignment': { assignee: api.keys.analyst.id },
+      'DELETE /claims/:claimId/assignment': {},
+      'PUT /claims/:claimId/work-state': { state: 'in_progress', note: 'Taking it' },
+      'POST /claims/:claimId/tasks': { name: 'Check the weather that day' },
+      'PUT /claims/:claimId/tasks/:taskId': { done: true },
+      'POST /claims/:claimId/comments': { body: 'Called the second source', reportId: added.reportId },
     });
     routes = api.app.get(RouteInventory).list().filter((route) => route.method !== 'GET');
     for (const route of routes) {
