@@ -235,6 +235,9 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   }
 
   const { drift, finalCut, model } = await retryOnDeadlock(() => inTransaction(pool, async (client) => {
+    // In a lock cycle with writers, the rebuild is the side that gives way: it stops waiting long before
+    // PostgreSQL's deadlock check (deadlock_timeout, 1 s) would abort a writer's command, and tries again.
+    await client.query(`SET LOCAL lock_timeout = '${FINAL_STEP_LOCK_TIMEOUT_MS}ms'`);
     await holdOffAppends(client);
     // Every transaction that appended holds its ROW EXCLUSIVE lock on events until it ends: none is in
     // flight now, so every event is committed and visible without the readers' watermark. A re-grade's
@@ -283,17 +286,22 @@ export const rebuildProjections = async (pool: Pool, options: RebuildOptions = {
   };
 };
 
+/** How long the final step waits for any one lock before it gives way to the writers and starts again. */
+const FINAL_STEP_LOCK_TIMEOUT_MS = 200;
+
 /**
  * The final catch-up holds appends off, then swaps the tables: a writer already holding a live table and
- * waiting on a source's lock whose holder waits to append closes a cycle PostgreSQL breaks by aborting one
- * side (40P01). Writers never wait on each other that way, so when it is the rebuild, it tries again.
+ * waiting on a source's lock whose holder waits to append closes a cycle with it. The rebuild's short
+ * `lock_timeout` (55P03) makes it the side that gives way; should PostgreSQL's deadlock check still pick it
+ * (40P01), it tries again too.
  */
-const retryOnDeadlock = async <T>(work: () => Promise<T>, attempts = 3): Promise<T> => {
+const retryOnDeadlock = async <T>(work: () => Promise<T>, attempts = 20): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts || (error as { code?: string }).code !== '40P01') throw error;
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '55P03')) throw error;
     }
   }
 };
