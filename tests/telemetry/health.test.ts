@@ -42,10 +42,10 @@ describe('health probes', () => {
       const seconds = (Date.now() - started) / 1000;
       expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
       expect(answers[0].body).toMatchObject({ status: 'ok', database: { status: 'up' }, log: {}, subscriptions: expect.any(Array), feed: { outbox: { pending: expect.any(Number) } } });
-      // One SELECT 1 per probe; the lag, outbox and oldest-transaction queries once per refresh (at most one a second).
+      // One SELECT 1 per probe; the lag, outbox and oldest-transaction queries once per refresh (at most one a
+      // second: none at all when the burst ends within a second of the last refresh, which the first probe may reuse).
       expect(queries.filter((text) => text === 'SELECT 1')).toHaveLength(200);
       const backlogReads = queries.filter((text) => text.includes('subscription_checkpoints')).length;
-      expect(backlogReads).toBeGreaterThanOrEqual(1);
       expect(backlogReads).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     } finally {
       spy.mockRestore();
