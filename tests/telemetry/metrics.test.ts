@@ -92,9 +92,12 @@ describe('metrics on METRICS_PORT (API and worker)', () => {
     const outboxRows = Number((await api.db.pool.query('SELECT count(*) FROM feed_outbox')).rows[0].count);
     await waitUntil(async () => total((await scrape(workerPort)).samples, 'claim_ledger_feed_published_total', { topic: statusTopic }) >= outboxRows, { timeoutMs: 60_000, intervalMs: 200, what: 'the worker to publish the status changes' });
     await waitUntil(async () => total((await scrape(workerPort)).samples, 'claim_ledger_feed_published_total', { topic: EVENTS_TOPIC }) >= 4, { timeoutMs: 60_000, intervalMs: 200, what: 'the worker to publish the events' });
+    // The lag gauge comes from figures up to a second old: wait for a refresh that saw the lane's checkpoint.
+    const lane = `feed:${feed.topicPrefix}${EVENTS_TOPIC}`;
+    const lagOf = (figures: Awaited<ReturnType<typeof scrape>>) => figures.samples.filter((sample) => sample.name === 'claim_ledger_subscription_lag_events').map((sample) => sample.labels.subscription);
+    await waitUntil(async () => lagOf(await scrape(workerPort)).includes(lane), { timeoutMs: 30_000, intervalMs: 200, what: "the worker's lag gauge to show its events lane" });
     const workerFigures = await scrape(workerPort);
-    const lag = workerFigures.samples.filter((sample) => sample.name === 'claim_ledger_subscription_lag_events');
-    expect(lag.map((sample) => sample.labels.subscription)).toContain(`feed:${feed.topicPrefix}${EVENTS_TOPIC}`);
+    expect(lagOf(workerFigures)).toContain(lane);
     expect(workerFigures.samples.find((sample) => sample.name === 'claim_ledger_outbox_pending')?.value).toEqual(expect.any(Number));
     for (const name of ['process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds', 'claim_ledger_events_appended_total']) expect(workerFigures.samples.some((sample) => sample.name === name)).toBe(true);
     // The API's monitor reads the same database: it sees the worker's checkpoint too, caught up once the relay is.
