@@ -1,4 +1,4 @@
-// `npm run bench:http [-- --seconds 8 --rounds 3 --connections 8 --claims 1000 --idempotency]`
+// `npm run bench:http [-- --seconds 8 --rounds 3 --connections 8 --claims 1000 --idempotency --only open_claim,command_floor]`
 //
 // Throughput of the HTTP API against a floor measured in the same run, with autocannon. The application
 // runs in a child process (http-bench.server.ts, so autocannon does not share its event loop), built
@@ -51,6 +51,8 @@ const main = async () => {
   const connections = arg('connections', 8);
   const claimCount = arg('claims', 1000);
   const idempotency = process.argv.includes('--idempotency');
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1]?.split(',') : undefined;
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   print(`bench:http  PostgreSQL ${redactUrl(adminUrl)}, ${os.cpus().length} cores, Node ${process.version}, pool ${POOL_SIZE}`);
   // Source 0 opens every seeded claim; reports come from the others, each (claim, source) pair once: a
@@ -100,11 +102,13 @@ const main = async () => {
       return measured;
     };
     // Untimed warm-up of every route: JIT, prepared statements, the pool's connections.
+    if (only?.some((name) => !(name in routes))) throw new Error(`--only names routes among ${Object.keys(routes).join(', ')}`);
     for (const [name, request] of Object.entries(routes)) {
+      if (only && !only.includes(name)) continue;
       const warm = await autocannon({ url: base, connections, duration: 1, requests: [request] });
       if (warm.non2xx + warm.errors > 0) throw new Error(`warm-up of ${name}: ${warm.non2xx} non-2xx answers, ${warm.errors} errors`);
     }
-    const names = Object.keys(routes);
+    const names = only ? Object.keys(routes).filter((name) => only.includes(name)) : Object.keys(routes);
     for (let index = 0; index < rounds; index++) {
       const order = index % 2 === 0 ? names : [...names].reverse();
       const line: string[] = [];
@@ -117,6 +121,11 @@ const main = async () => {
       print(`  round ${index + 1}: ${line.join(', ')}`);
     }
 
+    if (only) {
+      // A subset, for profiling one route: its own figures, no ratios.
+      print(JSON.stringify(Object.fromEntries(best)));
+      return;
+    }
     const figure = (name: string) => best.get(name)!;
     const command = [figure('open_claim'), figure('add_report')];
     const commandRps = Math.min(...command.map((measured) => measured.rps));

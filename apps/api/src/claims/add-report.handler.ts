@@ -12,18 +12,18 @@ export class AddReportHandler implements ICommandHandler<AddReportCommand> {
   ) {}
 
   async execute({ claimId, reportId, body, context }: AddReportCommand) {
-    const result = await this.claims.write(claimId, context, async ({ sources }) => {
+    const result = await this.claims.write(claimId, context, async ({ sources, sourceView }) => {
       const catalogue = await sources([body.report.sourceId, body.report.relaysSourceId]);
       // A confidential source's url and quote go into the log sealed (docs/protection.md). Decided here,
       // under the source's lock `sources` took: a marking that committed meanwhile is seen.
-      const report = await this.identities.sealReport({ ...body.report, reportId }, context.now);
+      const report = await this.identities.sealReport({ ...body.report, reportId }, context.now, await sourceView(body.report.sourceId));
       const data = { claimId, report, sources: catalogue };
       return {
         type: 'AddReport',
         data: body.stance === 'supports' ? { ...data, stance: 'supports' } : { ...data, stance: 'disputes', reason: body.reason },
         metadata: domainMetadataOf(context),
       };
-    });
+    }, { sources: [body.report.sourceId, body.report.relaysSourceId] });
     // A retry the decider recognised by content kept the report already on record: answer with its id.
     const recorded =
       result.state.reports.find((candidate) => candidate.reportId === reportId) ??

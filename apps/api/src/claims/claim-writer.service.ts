@@ -16,10 +16,9 @@ import {
   findClaimView,
   inTransaction,
   loadClaimState,
-  loadSourceCatalogue,
-  lockClaims,
-  lockSources,
+  LockedSources,
   projectClaim,
+  type SourceView,
   type ClaimView,
   type ClaimViewChange,
 } from '@claims/projections';
@@ -30,6 +29,8 @@ import { eventMetadataOf, type RequestContextValue } from '../http/request-conte
 export interface ClaimCommandInputs {
   /** Current snapshots of these sources (absent: not registered). */
   sources(sourceIds: Iterable<string | undefined>): Promise<SourceCatalogue>;
+  /** One source's current row (undefined: not registered), as `sources` read it. */
+  sourceView(sourceId: string): Promise<SourceView | undefined>;
   /** Another claim's folded state; lock it by passing its id in `alsoLock`. */
   claimState(claimId: string): Promise<ClaimState>;
 }
@@ -63,23 +64,20 @@ export class ClaimWriter {
     claimId: string,
     context: RequestContextValue,
     buildCommand: (inputs: ClaimCommandInputs) => Promise<ClaimCommand> | ClaimCommand,
-    options: { alsoLock?: string[] } = {},
+    options: {
+      /** Other claims to lock (and read with `claimState`). */
+      alsoLock?: string[];
+      /** Sources the command will read, locked and read up front with the claim's own. */
+      sources?: Array<string | undefined>;
+    } = {},
   ): Promise<ClaimWriteResult> {
     return inTransaction(this.pool, async (client) => {
-      // No global lock: the claims' locks, then (shared) the locks of the sources this command reads.
-      await lockClaims(client, [claimId, ...(options.alsoLock ?? [])]);
-      const sourcesLocked = new Set<string>();
+      // No global lock: the claims' locks, then (shared) the sources this command reads and the claim's
+      // own, read with them in one round trip (`LockedSources`).
+      const locked = await LockedSources.begin(client, [claimId, ...(options.alsoLock ?? [])], options.sources ?? [], claimId);
       const command = await buildCommand({
-        sources: async (sourceIds) => {
-          const ids = [...sourceIds].filter((id): id is string => id !== undefined);
-          await lockSources(
-            client,
-            ids.filter((id) => !sourcesLocked.has(id)),
-            'shared',
-          );
-          for (const id of ids) sourcesLocked.add(id);
-          return loadSourceCatalogue(client, ids);
-        },
+        sources: (sourceIds) => locked.catalogue(sourceIds),
+        sourceView: async (sourceId) => (await locked.views([sourceId])).get(sourceId),
         claimState: async (otherClaimId) => (await loadClaimState(this.store, client, otherClaimId)).state,
       });
       const result = await handleCommand(this.store, claimStreamId(claimId), claimDecider, command, {
@@ -96,7 +94,7 @@ export class ClaimWriter {
         version: result.nextExpectedVersion,
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
-      }, { sourcesLocked });
+      }, { sources: locked });
       await announceStatusChanges(client, [change], result);
       // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
       afterCommit(() => this.store.signalAppended());

@@ -4,7 +4,7 @@ import { ConfidentialIdentity, type ApiKeyRole, type ReportDetails, type SealedV
 import { roleHasPermission } from '@claims/domain';
 import { ambientClient, type Queryable } from '@claims/event-store';
 import { openValue, sealValue, SealedValueRefused, type MasterKey } from '@claims/platform';
-import { findSourceView, type IdentityReveal, type SourceView } from '@claims/projections';
+import { type IdentityReveal, type SourceView } from '@claims/projections';
 import { HttpProblem } from '../http/problem';
 import type { RequestContextValue } from '../http/request-context';
 import { recordConfidentialAccess } from './access-log.repository';
@@ -61,10 +61,10 @@ export class ConfidentialIdentities {
   /**
    * A report by a confidential source, as it goes into the log: `url` and `quote` sealed with the source's
    * data key (with the report id as additional data). Reports by ordinary sources pass unchanged.
+   * `source`: the reporting source's row as the command's transaction read it, under the source's lock.
    */
-  async sealReport<T extends ReportDetails>(report: T, now: Date): Promise<T> {
+  async sealReport<T extends ReportDetails>(report: T, now: Date, source: SourceView | undefined): Promise<T> {
     if (report.url === undefined && report.quote === undefined) return report;
-    const source = await findSourceView(this.db(), report.sourceId);
     if (!source?.confidential) return report;
     const { url, quote, ...rest } = report;
     const details: SealedReportDetails = { ...(url !== undefined ? { url } : {}), ...(quote !== undefined ? { quote } : {}) };

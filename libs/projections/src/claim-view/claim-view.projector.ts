@@ -1,7 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { readClaimEvent } from '@claims/contracts';
-import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim } from '@claims/domain';
+import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim, type SourceCatalogue } from '@claims/domain';
 import type { PgEventStore, Queryable } from '@claims/event-store';
+import type { LockedSources } from '../locked-sources';
 import type { ProjectionPoint } from '../projection-point';
 import { loadSourceCatalogue } from '../source-view/source-view.repository';
 import { claimStreamId } from '../streams';
@@ -16,10 +17,10 @@ const tracer = trace.getTracer('claim-ledger');
  * upserts it. Run it in the transaction that appended the claim's events, holding the claim's lock. It
  * takes the claim's sources' locks (shared) before reading them, so a source writer changing one of them
  * either committed first (its snapshot is read here) or waits for this transaction (and its re-assessment
- * then finds this row behind the source's event and redoes it). `sourcesLocked`: ids this transaction
- * already holds, skipped.
+ * then finds this row behind the source's event and redoes it). `sources`: the transaction's locked
+ * source rows (a claim command's), read from there and added to.
  */
-export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sourcesLocked?: ReadonlySet<string> } = {}): Promise<ClaimViewChange> =>
+export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sources?: LockedSources } = {}): Promise<ClaimViewChange> =>
   // One span per projected row when tracing is on (docs/observability.md); a no-op otherwise.
   tracer.startActiveSpan('projection.claim_view', { attributes: { 'claim_ledger.claim_id': claim.claimId } }, (span) => projectClaimRow(db, claim, at, options).finally(() => span.end()));
 
@@ -27,15 +28,15 @@ const projectClaimRow = async (
   db: Queryable,
   claim: OnRecordClaim,
   at: ProjectionPoint,
-  options: { sourcesLocked?: ReadonlySet<string> },
+  options: { sources?: LockedSources },
 ): Promise<ClaimViewChange> => {
   const sourceIds = sourceIdsOf(claim);
-  await lockSources(
-    db,
-    sourceIds.filter((id) => !options.sourcesLocked?.has(id)),
-    'shared',
-  );
-  const catalogue = await loadSourceCatalogue(db, sourceIds);
+  let catalogue: SourceCatalogue;
+  if (options.sources) catalogue = await options.sources.catalogue(sourceIds);
+  else {
+    await lockSources(db, sourceIds, 'shared');
+    catalogue = await loadSourceCatalogue(db, sourceIds);
+  }
   const view = claimViewOf(claim, catalogue, at);
   // Reads the row it replaces in the same statement (one round trip, not three).
   const previous = await replaceClaimView(db, view);

@@ -1,9 +1,9 @@
-import { sourceCatalogueOf, type SourceCatalogue } from '@claims/domain';
+import { sourceCatalogueOf, type SourceCatalogue, type SourceSnapshot } from '@claims/domain';
 import type { Queryable } from '@claims/event-store';
 import type { SourceKind, SourceReliability } from '@claims/contracts';
 import type { SourceView } from './source-view.projection';
 
-interface SourceViewRow {
+export interface SourceViewRow {
   source_id: string;
   version: number;
   position: string;
@@ -18,7 +18,7 @@ interface SourceViewRow {
   confidential: SourceView['confidential'] | null;
 }
 
-const fromRow = (row: SourceViewRow): SourceView => ({
+export const sourceViewOfRow = (row: SourceViewRow): SourceView => ({
   sourceId: row.source_id,
   name: row.name,
   kind: row.kind,
@@ -62,22 +62,23 @@ export const saveSourceView = async (db: Queryable, view: SourceView): Promise<v
 
 export const findSourceView = async (db: Queryable, sourceId: string): Promise<SourceView | undefined> => {
   const { rows } = await db.query<SourceViewRow>('SELECT * FROM source_view WHERE source_id = $1', [sourceId]);
-  return rows[0] && fromRow(rows[0]);
+  return rows[0] && sourceViewOfRow(rows[0]);
 };
+
+/** What the assessment reads of a source: its snapshot in a catalogue. */
+export const sourceSnapshotOf = ({ sourceId, name, kind, affiliation, originGroup, reliability }: SourceView): SourceSnapshot => ({
+  sourceId,
+  name,
+  kind,
+  ...(affiliation !== undefined ? { affiliation } : {}),
+  ...(originGroup !== undefined ? { originGroup } : {}),
+  reliability,
+});
 
 /** Current snapshots of the given sources; absent ones are not registered. */
 export const loadSourceCatalogue = async (db: Queryable, sourceIds: Iterable<string>): Promise<SourceCatalogue> => {
   const ids = [...new Set(sourceIds)];
   if (ids.length === 0) return sourceCatalogueOf([]);
   const { rows } = await db.query<SourceViewRow>('SELECT * FROM source_view WHERE source_id = ANY($1::text[])', [ids]);
-  return sourceCatalogueOf(
-    rows.map(fromRow).map(({ sourceId, name, kind, affiliation, originGroup, reliability }) => ({
-      sourceId,
-      name,
-      kind,
-      ...(affiliation !== undefined ? { affiliation } : {}),
-      ...(originGroup !== undefined ? { originGroup } : {}),
-      reliability,
-    })),
-  );
+  return sourceCatalogueOf(rows.map(sourceViewOfRow).map(sourceSnapshotOf));
 };
