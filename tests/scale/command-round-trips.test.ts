@@ -1,0 +1,64 @@
+import { Client } from 'pg';
+import { openClaim, openClaimBody, registerSource, report } from '../api/api-fixtures';
+import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
+
+/**
+ * What bounds a command on this platform is its round trips to PostgreSQL (docs/scaling.md): the fast
+ * command path sends the rate-limit take, BEGIN, one call that locks the claim and its sources and reads
+ * those sources, the stream read, the append, the row replace, the outbox insert and COMMIT. This pins
+ * that count, so a change that adds a statement to every command is seen.
+ */
+describe('the statements one claim command sends', () => {
+  let api: ApiTestApp;
+  let sent: string[];
+  let recording = false;
+  const original = Client.prototype.query;
+
+  beforeAll(async () => {
+    api = await startApiTestApp();
+    (Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: Client, ...args: unknown[]) {
+      const [first] = args;
+      const text = typeof first === 'string' ? first : ((first as { text?: string }).text ?? '');
+      // The log's NOTIFY is sent on a timer, at most once per interval whatever the command rate: not the command's.
+      if (recording && !text.startsWith("SELECT pg_notify('event_store_appended'")) sent.push(text.replace(/\s+/g, ' ').trim());
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as never;
+  });
+
+  afterAll(async () => {
+    Client.prototype.query = original;
+    await api.close();
+  });
+
+  const statementsOf = async (send: () => Promise<unknown>): Promise<string[]> => {
+    sent = [];
+    recording = true;
+    try {
+      await send();
+    } finally {
+      recording = false;
+    }
+    return sent;
+  };
+
+  it('opens a claim in eight statements, one transaction', async () => {
+    const sourceId = await registerSource(api, { name: 'Round-trip Wire', reliability: 'B' });
+    await openClaim(api, openClaimBody(sourceId)); // warm: the key cache, prepared statements
+    const statements = await statementsOf(() => api.http().post('/claims').send(openClaimBody(sourceId, { statement: 'A second claim opened by the same source' })).expect(201));
+    expect(statements.filter((text) => text === 'BEGIN')).toHaveLength(1);
+    expect(statements.filter((text) => text === 'COMMIT')).toHaveLength(1);
+    expect(statements.some((text) => text.includes('claim_ledger_lock_claim_sources'))).toBe(true);
+    expect(statements).toHaveLength(8);
+  });
+
+  it('adds a report from a second source in eight statements: the claim’s own sources come with the lock call', async () => {
+    const opener = await registerSource(api, { name: 'Round-trip Opener', reliability: 'B' });
+    const reporter = await registerSource(api, { name: 'Round-trip Reporter', reliability: 'C' });
+    const claim = await openClaim(api, openClaimBody(opener));
+    const statements = await statementsOf(() => api.http().post(`/claims/${claim.id}/reports`).send({ stance: 'supports', report: report(reporter) }).expect(201));
+    // One source read in all: no second lock or read of the opener's row for the projection.
+    expect(statements.filter((text) => text.includes('source_view'))).toHaveLength(0);
+    expect(statements.filter((text) => text.includes('claim_ledger_lock_claim_sources'))).toHaveLength(1);
+    expect(statements).toHaveLength(8);
+  });
+});
