@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { PgEventStore } from '@claims/event-store';
-import { FeedRelay, loadWebhookConfig, parseBrokers, WebhookDispatcher, webhookDispatcherSettings } from '@claims/feed';
+import { FeedRelay, feedKafkaConfigOf, loadWebhookConfig, WebhookDispatcher, webhookDispatcherSettings } from '@claims/feed';
 import {
   appPoolConfig,
   assertAppendOnlyConnection,
@@ -43,13 +43,7 @@ const main = async () => {
     log: store,
     logger: logger.child({ component: 'feed-relay' }),
     batchSize: config.FEED_BATCH_SIZE,
-    kafka: {
-      brokers: parseBrokers(config.KAFKA_BROKERS) ?? [],
-      clientId: config.KAFKA_CLIENT_ID,
-      topicPrefix: config.KAFKA_TOPIC_PREFIX,
-      statusPartitions: config.KAFKA_STATUS_PARTITIONS,
-      eventsPartitions: config.KAFKA_EVENTS_PARTITIONS,
-    },
+    kafka: feedKafkaConfigOf(config),
     onPublished: (topic, count) => metrics.feedPublished.inc({ topic }, count),
   });
   // A taken port costs the metrics, not the relay: several workers on one host need their own METRICS_PORT.

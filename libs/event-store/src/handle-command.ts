@@ -30,6 +30,11 @@ export interface HandleCommandOptions<Event> {
   expectedVersion?: number;
   /** Read and append inside the caller's transaction, e.g. to update projections atomically with the events. */
   client?: PoolClient;
+  /**
+   * The stream's events as the caller read them in that transaction, holding what serialises its writers
+   * (e.g. with its own locks, in the same round trip): folded instead of reading the stream again.
+   */
+  recorded?: readonly RecordedEvent[];
   /** Stored with every new event: who, and which request caused it. */
   metadata?: EventMetadata;
   /** Schema version written with the new events. Defaults to 1. */
@@ -65,7 +70,7 @@ export const handleCommand = async <State, Command, Event extends DecidedEvent>(
   command: Command,
   options: HandleCommandOptions<Event>,
 ): Promise<HandleCommandResult<State, Event>> => {
-  const recorded = await store.readStream(streamId, {}, options.client ?? store.pool);
+  const recorded = options.recorded ?? (await store.readStream(streamId, {}, options.client ?? store.pool));
   const currentVersion = recorded.at(-1)?.streamVersion ?? 0;
   if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) {
     throw new WrongExpectedVersion(streamId, options.expectedVersion, currentVersion);

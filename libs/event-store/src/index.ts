@@ -17,3 +17,4 @@ export * from './transparency';
 export * from './import-export';
 export * from './log-queries';
 export * from './subscription-checkpoints';
+export { recordedEventOfRow, type EventRow } from './log-reader';

@@ -34,7 +34,8 @@ export interface EventContentRow extends QueryResultRow {
   recorded_at: Date;
 }
 
-interface EventRow extends EventContentRow {
+/** An event row as the store's reads select it (`EVENT_COLUMNS`); node-postgres's types. */
+export interface EventRow extends EventContentRow {
   global_position: string;
   transaction_id: string;
   stream_version: string;
@@ -54,7 +55,8 @@ export const eventContentOf = <Row extends EventContentRow>(row: Row): HashedCon
   recordedAt: row.recorded_at,
 });
 
-const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+/** An event row in the store's shape: for reads that select the store's columns themselves (a caller's function). */
+export const recordedEventOfRow = (row: EventRow): RecordedEvent => ({
   globalPosition: Number(row.global_position),
   transactionId: row.transaction_id,
   streamVersion: Number(row.stream_version),
@@ -72,7 +74,7 @@ export const readStreamEvents = async (db: Queryable, streamId: string, options:
       ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
     values: [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER, options.limit ?? null],
   });
-  return rows.map(toRecordedEvent);
+  return rows.map(recordedEventOfRow);
 };
 
 /** The stream's current version as `db` sees it: the number of its events, 0 when it has none. */
@@ -92,7 +94,7 @@ export const streamVersionOf = async (db: Queryable, streamId: string): Promise<
 export const readLog = async (db: Queryable, options: ReadAllOptions = {}): Promise<ReadAllResult> => {
   const after = options.after ?? LOG_START;
   const { rows } = await db.query<EventRow>({ name: 'event_store_read_all', text: READ_ALL_SQL, values: [after.transactionId, after.globalPosition, options.limit ?? 1000] });
-  const events = rows.map(toRecordedEvent);
+  const events = rows.map(recordedEventOfRow);
   const last = events.at(-1);
   return { events, next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after };
 };

@@ -20,6 +20,24 @@ export const parseBrokers = (value: string | undefined): string[] | undefined =>
   return brokers.length ? brokers : undefined;
 };
 
+/** The Kafka variables the API and the worker both read (the same names, the same meaning). */
+export interface KafkaEnvironment {
+  KAFKA_BROKERS?: string;
+  KAFKA_CLIENT_ID: string;
+  KAFKA_TOPIC_PREFIX: string;
+  KAFKA_STATUS_PARTITIONS: number;
+  KAFKA_EVENTS_PARTITIONS: number;
+}
+
+/** The feed's Kafka settings from a parsed configuration: one mapping for the relay, the worker and the AsyncAPI document. */
+export const feedKafkaConfigOf = (env: KafkaEnvironment): FeedKafkaConfig => ({
+  brokers: parseBrokers(env.KAFKA_BROKERS) ?? [],
+  clientId: env.KAFKA_CLIENT_ID,
+  topicPrefix: env.KAFKA_TOPIC_PREFIX,
+  statusPartitions: env.KAFKA_STATUS_PARTITIONS,
+  eventsPartitions: env.KAFKA_EVENTS_PARTITIONS,
+});
+
 const IDEMPOTENT_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
 // While a broker is down kafkajs logs the same connection error on every retry; one line per message

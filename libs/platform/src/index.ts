@@ -8,3 +8,4 @@ export * from './database-pool';
 export * from './owner-only-file';
 export * from './field-encryption';
 export * from './telemetry';
+export * from './periodic-task';

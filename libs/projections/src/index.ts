@@ -1,6 +1,6 @@
 export * from './streams';
 export * from './transaction';
-export * from './locked-sources';
+export * from './claim-write-start';
 export * from './projection-point';
 export * from './source-view/source-view.projection';
 export * from './source-view/source-view.repository';

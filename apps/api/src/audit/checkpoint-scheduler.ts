@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { createCheckpoint, formatLogPosition, type CheckpointSigning, type NoteVerifier } from '@claims/event-store';
+import { type PeriodicTask, startPeriodicTask } from '@claims/platform';
 
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');
 
@@ -19,8 +20,7 @@ export interface AuditOptions {
 @Injectable()
 export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CheckpointScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly pool: Pool,
@@ -30,12 +30,7 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDest
   onApplicationBootstrap(): void {
     const interval = this.options.checkpointIntervalMs ?? 0;
     if (interval <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => {
-        this.running = undefined;
-      });
-    }, interval);
-    this.timer.unref();
+    this.task = startPeriodicTask(interval, () => this.tick());
   }
 
   private async tick(): Promise<void> {
@@ -50,7 +45,6 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnModuleDest
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 }

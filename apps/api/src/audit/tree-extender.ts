@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 import { extendTree } from '@claims/event-store';
+import { type PeriodicTask, startPeriodicTask } from '@claims/platform';
 import { AUDIT_OPTIONS, type AuditOptions } from './checkpoint-scheduler';
 
 /**
@@ -11,8 +12,7 @@ import { AUDIT_OPTIONS, type AuditOptions } from './checkpoint-scheduler';
 @Injectable()
 export class TreeExtender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TreeExtender.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly pool: Pool,
@@ -22,19 +22,12 @@ export class TreeExtender implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const interval = this.options.treeIntervalMs ?? 0;
     if (interval <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= extendTree(this.pool)
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn(`extending the transparency tree failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, interval);
-    this.timer.unref();
+    this.task = startPeriodicTask(interval, () =>
+      extendTree(this.pool).catch((error: unknown) => this.logger.warn(`extending the transparency tree failed: ${error instanceof Error ? error.message : String(error)}`)),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 }

@@ -33,7 +33,7 @@ export class AuthModule {
       providers: [
         { provide: ApiKeyRegistry, useFactory: (pool: Pool, store: PgEventStore) => new ApiKeyRegistry(pool, store), inject: [Pool, PgEventStore] },
         { provide: ApiKeyAuthenticator, useFactory: (registry: ApiKeyRegistry) => new ApiKeyAuthenticator(registry, options.keyCacheTtlMs ?? 5_000), inject: [ApiKeyRegistry] },
-        { provide: SharedRateLimiter, useFactory: (pool: Pool) => new SharedRateLimiter(pool, 'key', options.rateLimitPerMinute ?? 600), inject: [Pool] },
+        { provide: SharedRateLimiter, useFactory: (pool: Pool) => new SharedRateLimiter(pool, 'key', options.rateLimitPerMinute ?? 600, { leases: true }), inject: [Pool] },
         {
           provide: FailedAuthenticationLimiter,
           useFactory: (pool: Pool) => {

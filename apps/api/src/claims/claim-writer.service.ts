@@ -16,7 +16,7 @@ import {
   findClaimView,
   inTransaction,
   loadClaimState,
-  LockedSources,
+  ClaimWriteStart,
   projectClaim,
   type SourceView,
   type ClaimView,
@@ -73,15 +73,17 @@ export class ClaimWriter {
   ): Promise<ClaimWriteResult> {
     return inTransaction(this.pool, async (client) => {
       // No global lock: the claims' locks, then (shared) the sources this command reads and the claim's
-      // own, read with them in one round trip (`LockedSources`).
-      const locked = await LockedSources.begin(client, [claimId, ...(options.alsoLock ?? [])], options.sources ?? [], claimId);
+      // own, read with them and the claim's stream in one round trip (`ClaimWriteStart`).
+      const streamId = claimStreamId(claimId);
+      const start = await ClaimWriteStart.begin(client, { claimId, streamId, alsoLock: options.alsoLock }, options.sources ?? []);
       const command = await buildCommand({
-        sources: (sourceIds) => locked.catalogue(sourceIds),
-        sourceView: async (sourceId) => (await locked.views([sourceId])).get(sourceId),
+        sources: (sourceIds) => start.catalogue(sourceIds),
+        sourceView: async (sourceId) => (await start.views([sourceId])).get(sourceId),
         claimState: async (otherClaimId) => (await loadClaimState(this.store, client, otherClaimId)).state,
       });
-      const result = await handleCommand(this.store, claimStreamId(claimId), claimDecider, command, {
+      const result = await handleCommand(this.store, streamId, claimDecider, command, {
         client,
+        recorded: start.events,
         expectedVersion: context.ifMatch,
         readEvent: readClaimEvent,
         metadata: eventMetadataOf(context),
@@ -94,7 +96,7 @@ export class ClaimWriter {
         version: result.nextExpectedVersion,
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
-      }, { sources: locked });
+      }, { sources: start });
       await announceStatusChanges(client, [change], result);
       // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
       afterCommit(() => this.store.signalAppended());

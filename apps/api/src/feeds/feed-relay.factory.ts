@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { PgEventStore } from '@claims/event-store';
-import { FeedRelay, parseBrokers } from '@claims/feed';
+import { FeedRelay, feedKafkaConfigOf, parseBrokers } from '@claims/feed';
 import type { AppConfig } from '../config/app-config';
 
 /** The API process's relay: none without KAFKA_BROKERS (the embedded default) or with FEED_RELAY=off. */
@@ -12,13 +12,7 @@ export const createFeedRelay = (config: AppConfig, pool: Pool, store: PgEventSto
     pool,
     log: store,
     logger: logger.child({ component: 'feed-relay' }),
-    kafka: {
-      brokers,
-      clientId: config.KAFKA_CLIENT_ID,
-      topicPrefix: config.KAFKA_TOPIC_PREFIX,
-      statusPartitions: config.KAFKA_STATUS_PARTITIONS,
-      eventsPartitions: config.KAFKA_EVENTS_PARTITIONS,
-    },
+    kafka: feedKafkaConfigOf(config),
     onPublished,
   });
 };

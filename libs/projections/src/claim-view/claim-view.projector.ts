@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { readClaimEvent } from '@claims/contracts';
 import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim, type SourceCatalogue } from '@claims/domain';
 import type { PgEventStore, Queryable } from '@claims/event-store';
-import type { LockedSources } from '../locked-sources';
+import type { ClaimWriteStart } from '../claim-write-start';
 import type { ProjectionPoint } from '../projection-point';
 import { loadSourceCatalogue } from '../source-view/source-view.repository';
 import { claimStreamId } from '../streams';
@@ -20,7 +20,7 @@ const tracer = trace.getTracer('claim-ledger');
  * then finds this row behind the source's event and redoes it). `sources`: the transaction's locked
  * source rows (a claim command's), read from there and added to.
  */
-export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sources?: LockedSources } = {}): Promise<ClaimViewChange> =>
+export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sources?: ClaimWriteStart } = {}): Promise<ClaimViewChange> =>
   // One span per projected row when tracing is on (docs/observability.md); a no-op otherwise.
   tracer.startActiveSpan('projection.claim_view', { attributes: { 'claim_ledger.claim_id': claim.claimId } }, (span) => projectClaimRow(db, claim, at, options).finally(() => span.end()));
 
@@ -28,7 +28,7 @@ const projectClaimRow = async (
   db: Queryable,
   claim: OnRecordClaim,
   at: ProjectionPoint,
-  options: { sources?: LockedSources },
+  options: { sources?: ClaimWriteStart },
 ): Promise<ClaimViewChange> => {
   const sourceIds = sourceIdsOf(claim);
   let catalogue: SourceCatalogue;
