@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MTH, PATH, PROOF } from '../../libs/log-verifier/testing/rfc9162-reference';
 import {
   checkpointBody,
   COSIGNATURE_V1_KEY_TYPE,
@@ -18,28 +19,13 @@ import { openClaimBody, registerSource, report } from '../api/api-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 import { TEST_LOG_ORIGIN, TEST_LOG_VERIFIER_KEY, TEST_WITNESS_SIGNING_KEY } from './transparency-keys';
 
-// RFC 9162 2.1 by its recursive definitions, over the log's stored hashes read straight from the events
-// table: independent of the server's tree code, which must agree with it for every size, index and pair.
+// RFC 9162 2.1 by its recursive definitions (libs/log-verifier/testing), over the log's stored hashes read straight
+// from the events table: independent of the server's tree code, which must agree with it for every size, index and pair.
 const sha = (...parts: Buffer[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest();
 const leafHash = (leaf: Buffer) => sha(Buffer.from([0]), leaf);
-const largestPowerBelow = (n: number) => 2 ** Math.floor(Math.log2(n - 1));
-const mth = (d: Buffer[]): Buffer => {
-  if (d.length === 0) return sha();
-  if (d.length === 1) return leafHash(d[0]);
-  const k = largestPowerBelow(d.length);
-  return sha(Buffer.from([1]), mth(d.slice(0, k)), mth(d.slice(k)));
-};
-const path = (m: number, d: Buffer[]): Buffer[] => {
-  if (d.length <= 1) return [];
-  const k = largestPowerBelow(d.length);
-  return m < k ? [...path(m, d.slice(0, k)), mth(d.slice(k))] : [...path(m - k, d.slice(k)), mth(d.slice(0, k))];
-};
-const subproof = (m: number, d: Buffer[], b: boolean): Buffer[] => {
-  if (m === d.length) return b ? [] : [mth(d)];
-  const k = largestPowerBelow(d.length);
-  return m <= k ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))] : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))];
-};
-const proof = (m: number, d: Buffer[]): Buffer[] => (m === 0 ? [] : subproof(m, d, true));
+const mth = MTH;
+const path = PATH;
+const proof = (m: number, d: Buffer[]): Buffer[] => (m === 0 ? [] : PROOF(m, d));
 const b64 = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('base64'));
 const fromB64 = (hashes: string[]) => hashes.map((hash) => Buffer.from(hash, 'base64'));
 

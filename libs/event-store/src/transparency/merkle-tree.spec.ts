@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MTH, PATH, PROOF } from '../../../log-verifier/testing/rfc9162-reference';
 import {
   appendLeaf,
   consistencyRanges,
@@ -13,26 +14,11 @@ import {
   type SubtreeRef,
 } from './merkle-tree';
 
-// RFC 9162 2.1, written out as the RFC's recursive definitions over the leaf list, independent of the module.
+// Expected roots and proofs: RFC 9162 2.1's recursive definitions (libs/log-verifier/testing), independent of the module.
 const sha = (...parts: Buffer[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest();
-const largestPowerBelow = (n: number) => 2 ** Math.floor(Math.log2(n - 1));
-const mth = (d: Buffer[]): Buffer => {
-  if (d.length === 0) return sha();
-  if (d.length === 1) return sha(Buffer.from([0]), d[0]);
-  const k = largestPowerBelow(d.length);
-  return sha(Buffer.from([1]), mth(d.slice(0, k)), mth(d.slice(k)));
-};
-const path = (m: number, d: Buffer[]): Buffer[] => {
-  if (d.length <= 1) return [];
-  const k = largestPowerBelow(d.length);
-  return m < k ? [...path(m, d.slice(0, k)), mth(d.slice(k))] : [...path(m - k, d.slice(k)), mth(d.slice(0, k))];
-};
-const subproof = (m: number, d: Buffer[], b: boolean): Buffer[] => {
-  if (m === d.length) return b ? [] : [mth(d)];
-  const k = largestPowerBelow(d.length);
-  return m <= k ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))] : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))];
-};
-const proof = (m: number, d: Buffer[]): Buffer[] => (m === 0 ? [] : subproof(m, d, true));
+const mth = MTH;
+const path = PATH;
+const proof = (m: number, d: Buffer[]): Buffer[] => (m === 0 ? [] : PROOF(m, d));
 
 const SIZE = 40;
 const leaves = Array.from({ length: SIZE }, (_, i) => sha(Buffer.from(`event ${i}`)));

@@ -76,8 +76,10 @@ export const headlineOf = ({ assessment }: ClaimView): ClaimHeadline => ({
   modelVersion: assessment.modelVersion,
 });
 
-export const claimViewChangeOf = (previous: ClaimView | undefined, view: ClaimView): ClaimViewChange => {
-  const before = previous ? headlineOf(previous) : null;
+export const claimViewChangeOf = (previous: ClaimView | undefined, view: ClaimView): ClaimViewChange => claimViewChangeFrom(previous ? headlineOf(previous) : null, view);
+
+/** The same from the previous row's headline alone (null: a new claim). */
+export const claimViewChangeFrom = (before: ClaimHeadline | null, view: ClaimView): ClaimViewChange => {
   const after = headlineOf(view);
   return {
     claimId: view.claimId,

@@ -7,7 +7,7 @@ import type { ProjectionPoint } from '../projection-point';
 import { loadSourceCatalogue } from '../source-view/source-view.repository';
 import { claimStreamId } from '../streams';
 import { lockSources } from '../transaction';
-import { claimViewChangeOf, claimViewOf, sourceIdsOf, type ClaimViewChange } from './claim-view.projection';
+import { claimViewChangeFrom, claimViewOf, sourceIdsOf, type ClaimViewChange } from './claim-view.projection';
 import { replaceClaimView } from './claim-view.repository';
 
 const tracer = trace.getTracer('claim-ledger');
@@ -40,7 +40,7 @@ const projectClaimRow = async (
   const view = claimViewOf(claim, catalogue, at);
   // Reads the row it replaces in the same statement (one round trip, not three).
   const previous = await replaceClaimView(db, view);
-  return claimViewChangeOf(previous, view);
+  return claimViewChangeFrom(previous ?? null, view);
 };
 
 /** Folds a claim stream, validating (and upcasting) each event. */

@@ -1,7 +1,7 @@
 import type { ClaimListQuery } from '@claims/contracts';
 import { normaliseName, type ClaimAssessment, type OnRecordClaim } from '@claims/domain';
 import type { Queryable } from '@claims/event-store';
-import { actorKeysOf, sourceIdsOf, type ClaimView } from './claim-view.projection';
+import { actorKeysOf, sourceIdsOf, type ClaimHeadline, type ClaimView } from './claim-view.projection';
 import { MAX_WIDENING_DAYS, OCCURRENCE_SPAN_SQL } from './occurrence-window';
 
 interface ClaimViewRow {
@@ -14,6 +14,18 @@ interface ClaimViewRow {
 }
 
 const VIEW_COLUMNS = 'claim_id, version, position, updated_at, claim, assessment';
+
+/** The columns that copy a row's headline (`headlineOf`): what a status change compares. */
+const HEADLINE_COLUMNS = 'status, computed_status, credibility_rating, band, confidence, model_version';
+
+interface HeadlineRow {
+  status: ClaimHeadline['publishedStatus'];
+  computed_status: ClaimHeadline['computedStatus'];
+  credibility_rating: ClaimHeadline['credibilityRating'];
+  band: ClaimHeadline['band'];
+  confidence: number;
+  model_version: string;
+}
 
 const fromRow = (row: ClaimViewRow): ClaimView => ({
   claimId: row.claim_id,
@@ -53,24 +65,24 @@ export const claimViewRowValues = ({ claimId, version, position, updatedAt, clai
   JSON.stringify(assessment),
 ];
 
+/** The row's upsert ($1 … $22 in `claimViewRowValues` order): one statement text for every writer of a row. */
+const UPSERT_CLAIM_VIEW_SQL = `INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
+    credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
+    occurred_end, statement, asserted_at, updated_at, claim, assessment)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+  ON CONFLICT (claim_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
+    status = EXCLUDED.status, computed_status = EXCLUDED.computed_status, verdict = EXCLUDED.verdict,
+    confidence = EXCLUDED.confidence, band = EXCLUDED.band, credibility_rating = EXCLUDED.credibility_rating,
+    model_version = EXCLUDED.model_version, merged_into = EXCLUDED.merged_into, category = EXCLUDED.category,
+    country = EXCLUDED.country, country_key = EXCLUDED.country_key, actor_keys = EXCLUDED.actor_keys,
+    occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
+    statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
+    claim = EXCLUDED.claim, assessment = EXCLUDED.assessment`;
+
 /** Upserts the claim's row and links it to every source it names (for re-assessment on re-grades). */
 export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<void> => {
   const { claim } = view;
-  await db.query(
-    `INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
-       credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
-       occurred_end, statement, asserted_at, updated_at, claim, assessment)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-     ON CONFLICT (claim_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
-       status = EXCLUDED.status, computed_status = EXCLUDED.computed_status, verdict = EXCLUDED.verdict,
-       confidence = EXCLUDED.confidence, band = EXCLUDED.band, credibility_rating = EXCLUDED.credibility_rating,
-       model_version = EXCLUDED.model_version, merged_into = EXCLUDED.merged_into, category = EXCLUDED.category,
-       country = EXCLUDED.country, country_key = EXCLUDED.country_key, actor_keys = EXCLUDED.actor_keys,
-       occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
-       statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
-       claim = EXCLUDED.claim, assessment = EXCLUDED.assessment`,
-    claimViewRowValues(view),
-  );
+  await db.query(UPSERT_CLAIM_VIEW_SQL, claimViewRowValues(view));
   await db.query(
     `INSERT INTO claim_sources (source_id, claim_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
     [sourceIdsOf(claim), view.claimId],
@@ -81,31 +93,31 @@ export const saveClaimView = async (db: Queryable, view: ClaimView): Promise<voi
 // projection step): every sub-statement of a WITH sees the same snapshot, so `previous` is the row as it
 // stood before the upsert, and both data-modifying sub-statements run whether or not the query reads them.
 // Named, so each connection parses and plans it once.
-const REPLACE_CLAIM_VIEW_SQL = `WITH previous AS (SELECT ${VIEW_COLUMNS} FROM claim_view WHERE claim_id = $1),
+const REPLACE_CLAIM_VIEW_SQL = `WITH previous AS (SELECT ${HEADLINE_COLUMNS} FROM claim_view WHERE claim_id = $1),
   saved AS (
-    INSERT INTO claim_view (claim_id, version, position, status, computed_status, verdict, confidence, band,
-      credibility_rating, model_version, merged_into, category, country, country_key, actor_keys, occurred_start,
-      occurred_end, statement, asserted_at, updated_at, claim, assessment)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-    ON CONFLICT (claim_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position,
-      status = EXCLUDED.status, computed_status = EXCLUDED.computed_status, verdict = EXCLUDED.verdict,
-      confidence = EXCLUDED.confidence, band = EXCLUDED.band, credibility_rating = EXCLUDED.credibility_rating,
-      model_version = EXCLUDED.model_version, merged_into = EXCLUDED.merged_into, category = EXCLUDED.category,
-      country = EXCLUDED.country, country_key = EXCLUDED.country_key, actor_keys = EXCLUDED.actor_keys,
-      occurred_start = EXCLUDED.occurred_start, occurred_end = EXCLUDED.occurred_end,
-      statement = EXCLUDED.statement, asserted_at = EXCLUDED.asserted_at, updated_at = EXCLUDED.updated_at,
-      claim = EXCLUDED.claim, assessment = EXCLUDED.assessment
+    ${UPSERT_CLAIM_VIEW_SQL}
     RETURNING 1),
   linked AS (INSERT INTO claim_sources (source_id, claim_id) SELECT unnest($23::text[]), $1 ON CONFLICT DO NOTHING RETURNING 1)
 SELECT * FROM previous`;
 
 /**
- * Writes a claim's row as `saveClaimView` does and returns the row it replaced (undefined for a new
- * claim), in one statement: what `findClaimView` then `saveClaimView` do in three round trips.
+ * Writes a claim's row as `saveClaimView` does and returns the headline of the row it replaced (undefined
+ * for a new claim), in one statement: what `findClaimView` then `saveClaimView` do in three round trips.
+ * The headline comes from its columns, so the replaced documents are never sent back.
  */
-export const replaceClaimView = async (db: Queryable, view: ClaimView): Promise<ClaimView | undefined> => {
-  const { rows } = await db.query<ClaimViewRow>({ name: 'claim_view_replace', text: REPLACE_CLAIM_VIEW_SQL, values: [...claimViewRowValues(view), sourceIdsOf(view.claim)] });
-  return rows[0] && fromRow(rows[0]);
+export const replaceClaimView = async (db: Queryable, view: ClaimView): Promise<ClaimHeadline | undefined> => {
+  const { rows } = await db.query<HeadlineRow>({ name: 'claim_view_replace', text: REPLACE_CLAIM_VIEW_SQL, values: [...claimViewRowValues(view), sourceIdsOf(view.claim)] });
+  const row = rows[0];
+  return (
+    row && {
+      publishedStatus: row.status,
+      computedStatus: row.computed_status,
+      credibilityRating: row.credibility_rating,
+      band: row.band,
+      confidence: row.confidence,
+      modelVersion: row.model_version,
+    }
+  );
 };
 
 /** Rows of these claims, by claim id (absent: no row). */
