@@ -37,6 +37,33 @@ export class FloorController {
     return { id };
   }
 
+  /**
+   * Not a target, a yardstick: the statements a claim command sends (BEGIN, the lock-and-read call, the
+   * append, the row replace, the outbox insert, COMMIT; tests/scale/command-round-trips.test.ts) with none of
+   * its work, so the bench can say how much of a command's cost is round trips alone.
+   */
+  @Post('round-trips')
+  @HttpCode(201)
+  async roundTrips(@Body() body: unknown): Promise<{ id: string }> {
+    const id = randomUUID();
+    const document = JSON.stringify(body);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query({ name: 'bench_floor_lock', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [id] });
+      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [id, document] });
+      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [randomUUID(), document] });
+      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [randomUUID(), document] });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    return { id };
+  }
+
   @Get(':id')
   async read(@Param('id') id: string): Promise<unknown> {
     const { rows } = await this.pool.query<{ body: unknown }>({ name: 'bench_floor_read', text: 'SELECT body FROM bench_floor WHERE id = $1', values: [id] });

@@ -12,6 +12,8 @@
 //            --claims claims) vs the INSERT floor; the command figure is the slower of the two
 //   read     GET /claims/:id (any of those claims) vs the primary-key read floor
 //   health   GET /health/live vs the read floor
+// plus a yardstick, not a target: POST /bench/floor/round-trips sends a command's six statements with none
+// of its work, so the run says what round trips alone leave for a command (round_trip_ratio).
 // No command carries an Idempotency-Key unless --idempotency (then a fresh one each).
 // BENCH_CPU_PROF_DIR=dir runs the server under --cpu-prof. Progress goes to stdout; the last line is one
 // JSON object. Targets: every ratio >= 0.5.
@@ -75,6 +77,7 @@ const main = async () => {
     };
     const routes: Record<string, AutocannonRequest> = {
       command_floor: { method: 'POST', path: '/bench/floor', headers, setupRequest: (request) => ({ ...request, body: JSON.stringify(floorDocument()) }) },
+      round_trip_floor: { method: 'POST', path: '/bench/floor/round-trips', headers, setupRequest: (request) => ({ ...request, body: JSON.stringify(floorDocument()) }) },
       open_claim: {
         method: 'POST',
         path: '/claims',
@@ -147,6 +150,9 @@ const main = async () => {
       command_rps: round1(commandRps),
       command_floor_rps: round1(commandFloor),
       command_ratio: round2(commandRps / commandFloor),
+      // Not a target: a command's six statements with none of its work, against the same floor.
+      round_trip_floor_rps: round1(figure('round_trip_floor').rps),
+      round_trip_ratio: round2(figure('round_trip_floor').rps / commandFloor),
       command_p99_ms: Math.max(...command.map((measured) => measured.p99)),
       read_rps: round1(figure('get_claim').rps),
       read_floor_rps: round1(readFloor),
@@ -158,6 +164,7 @@ const main = async () => {
     const ok = result.command_ratio >= TARGET_RATIO && result.read_ratio >= TARGET_RATIO && result.health_ratio >= TARGET_RATIO;
     print();
     print(`  command  POST /claims ${result.open_claim_rps}/s, POST /claims/:id/reports ${result.add_report_rps}/s vs floor ${result.command_floor_rps}/s: ratio ${result.command_ratio} (p99 ${result.command_p99_ms} ms)`);
+    print(`           a command's six statements alone: ${result.round_trip_floor_rps}/s, ratio ${result.round_trip_ratio} (the ceiling round trips leave)`);
     print(`  read     GET /claims/:id ${result.read_rps}/s vs floor ${result.read_floor_rps}/s: ratio ${result.read_ratio}`);
     print(`  health   GET /health/live ${result.health_rps}/s vs read floor: ratio ${result.health_ratio}   (targets >= ${TARGET_RATIO}${ok ? ', met' : ', NOT met'})`);
     print();
