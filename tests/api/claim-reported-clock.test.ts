@@ -108,7 +108,7 @@ describe('the reporting clock: asReportedOn, history?order=reported, occurred wi
     const retraction = history.entries.find((entry) => entry.eventType === 'ClaimReportRetracted')!;
     expect(retraction).toMatchObject({ publishedAt: null, reportedAt: retraction.recordedAt });
     const afterRetraction = await asReported(executions, `asReportedOn=${at(retraction.recordedAt)}`);
-    expect(afterRetraction.reports.find((counted) => counted.reportId === alNaba?.reportId)?.retraction).toBeDefined();
+    expect(afterRetraction.reports.find((counted) => counted.reportId === alNaba?.reportId)?.retraction).toMatchObject({ reason: expect.stringMatching(/\S/), recordedAt: expect.any(String) });
   });
 
   it('composes with asOf: the reports published by one instant, as the log knew them at another', async () => {

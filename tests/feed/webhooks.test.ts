@@ -271,7 +271,7 @@ describe('webhooks (Standard Webhooks)', () => {
       await client.query('BEGIN');
       const { rows } = await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
       const cause = { eventId: randomUUID(), eventType: 'ClaimCorroborated', streamId: `claim-${claimId}`, streamVersion: 1, position: { transactionId: rows[0].xid, globalPosition: 1 }, recordedAt: new Date() };
-      expect(await enqueueStatusChange(client, { claimId, before: null, after: assessed('corroborated', 2, 0.8, 'likely'), cause })).toBeDefined();
+      expect(await enqueueStatusChange(client, { claimId, before: null, after: assessed('corroborated', 2, 0.8, 'likely'), cause })).toMatchObject({ claimId, current: { status: 'corroborated' } });
       let settled = false;
       const deletion = api.as('admin').delete(`/admin/webhooks/${id}`).then((response) => {
         settled = true;
