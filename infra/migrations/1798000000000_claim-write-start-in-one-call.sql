@@ -1,18 +1,20 @@
 -- Up Migration
 
--- Which sources a claim is linked to, read by claim id when a claim write locks them (below).
-CREATE INDEX claim_sources_by_claim ON claim_sources (claim_id, source_id);
-
 -- The start of a claim write in one round trip (see libs/projections/src/claim-write-start.ts): the
--- claims' locks in ascending id order; then, shared, the locks of the given sources and of the sources
--- already linked to `linked_to`, in ascending id order; then those sources' rows and the stream's events.
--- It is the lock order of every projection writer (libs/projections/src/transaction.ts), and the key
--- shapes are theirs. VOLATILE plpgsql: each query below takes its snapshot after the locks are granted, so
--- it sees every write that committed before them. The first row carries the sources (as a JSON array) and
--- no event; each further row is one of the stream's events in version order, in the columns the event
--- store reads (libs/event-store/src/log-reader.ts). Spelling out the result rather than `SETOF` a table's
--- row type leaves no dependency on a table a rebuild swaps.
-CREATE FUNCTION claim_ledger_start_claim_write(claim_ids text[], source_ids text[], linked_to text, stream text)
+-- claims' locks in ascending id order; then, shared, the locks of the given sources and of every source an
+-- event of the claim's stream names (any `sourceId` or `relaysSourceId` in its data: the sources its
+-- projection reads), in ascending id order; then those sources' rows and the stream's events. It is the
+-- lock order of every projection writer (libs/projections/src/transaction.ts), and the key shapes are
+-- theirs. The sources read from the events are a prefetch: one the path misses is locked and read later,
+-- one it adds is only locked (shared). It reads no projection table a rebuild renames besides
+-- `source_view`, which a command read before its append already.
+-- VOLATILE plpgsql: each query below takes its snapshot after the locks are granted, so it sees every
+-- write that committed before them. That holds in READ COMMITTED only (a REPEATABLE READ transaction keeps
+-- its first snapshot), so the function refuses any other level. The first row carries the sources (a
+-- JSON array) and no event; each further row is one of the stream's events in version order, in the
+-- columns the event store reads (libs/event-store/src/log-reader.ts). Spelling out the result rather than
+-- `SETOF` a table's row type leaves no dependency on a table a rebuild swaps.
+CREATE FUNCTION claim_ledger_start_claim_write(claim_ids text[], source_ids text[], stream text)
 RETURNS TABLE (
   sources jsonb, global_position bigint, transaction_id text, stream_id text, stream_version bigint, event_id uuid,
   event_type text, schema_version integer, data jsonb, metadata jsonb, recorded_at timestamptz, hash text
@@ -20,12 +22,19 @@ RETURNS TABLE (
 DECLARE
   ids text[];
 BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'claim writes run in READ COMMITTED, not %', current_setting('transaction_isolation') USING ERRCODE = '25001';
+  END IF;
   PERFORM pg_advisory_xact_lock(hashtextextended('claim-ledger:claim:' || id, 0))
      FROM (SELECT id FROM (SELECT DISTINCT id FROM unnest(claim_ids) AS id) AS distinct_ids ORDER BY id COLLATE "C") AS ordered;
   SELECT coalesce(array_agg(id ORDER BY id COLLATE "C"), '{}') INTO ids FROM (
     SELECT id FROM unnest(source_ids) AS id WHERE id IS NOT NULL
     UNION
-    SELECT l.source_id FROM claim_sources AS l WHERE linked_to IS NOT NULL AND l.claim_id = linked_to
+    SELECT named #>> '{}' FROM events AS e, jsonb_path_query(e.data, 'lax $.**.sourceId') AS named
+     WHERE stream IS NOT NULL AND e.stream_id = stream AND jsonb_typeof(named) = 'string'
+    UNION
+    SELECT named #>> '{}' FROM events AS e, jsonb_path_query(e.data, 'lax $.**.relaysSourceId') AS named
+     WHERE stream IS NOT NULL AND e.stream_id = stream AND jsonb_typeof(named) = 'string'
   ) AS wanted;
   PERFORM pg_advisory_xact_lock_shared(hashtextextended('claim-ledger:source:' || id, 0))
      FROM (SELECT id FROM unnest(ids) WITH ORDINALITY AS t(id, n) ORDER BY n) AS ordered;
@@ -39,5 +48,4 @@ BEGIN
 END $$;
 
 -- Down Migration
-DROP FUNCTION claim_ledger_start_claim_write(text[], text[], text, text);
-DROP INDEX claim_sources_by_claim;
+DROP FUNCTION claim_ledger_start_claim_write(text[], text[], text);

@@ -11,11 +11,13 @@ import { startApiTestApp, type ApiTestApp } from '../api/api-test-app';
 describe('the statements one claim command sends', () => {
   let api: ApiTestApp;
   let sent: string[];
+  let takes = 0;
   let recording = false;
   const original = Client.prototype.query;
 
   beforeAll(async () => {
-    api = await startApiTestApp();
+    // A key cache longer than the test, so no key is reloaded inside a measured request.
+    api = await startApiTestApp({ auth: { keyCacheTtlMs: 600_000 } });
     (Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: Client, ...args: unknown[]) {
       const [first] = args;
       const text = typeof first === 'string' ? first : ((first as { text?: string }).text ?? '');
@@ -23,6 +25,7 @@ describe('the statements one claim command sends', () => {
       // rate, and the rate limit's take, which a lease spreads over many requests (tests/auth/shared-rate-limiter.test.ts).
       const notCommands = text.startsWith("SELECT pg_notify('event_store_appended'") || text.includes('rate_limit_buckets');
       if (recording && !notCommands) sent.push(text.replace(/\s+/g, ' ').trim());
+      if (recording && text.includes('rate_limit_buckets')) takes++;
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as never;
   });
@@ -34,6 +37,7 @@ describe('the statements one claim command sends', () => {
 
   const statementsOf = async (send: () => Promise<unknown>): Promise<string[]> => {
     sent = [];
+    takes = 0;
     recording = true;
     try {
       await send();
@@ -62,5 +66,17 @@ describe('the statements one claim command sends', () => {
     expect(statements.filter((text) => text.includes('source_view') || text.includes('FROM events'))).toHaveLength(0);
     expect(statements.filter((text) => text.includes('claim_ledger_start_claim_write'))).toHaveLength(1);
     expect(statements).toHaveLength(6);
+  });
+
+  it('takes the rate limit from the database once per lease, not once per request', async () => {
+    const sourceId = await registerSource(api, { name: 'Round-trip Burst', reliability: 'B' });
+    // The test app's budget is a million a minute: a lease is 50 requests' worth.
+    const started = Date.now();
+    await statementsOf(async () => {
+      for (let index = 0; index < 20; index++) await api.http().post('/claims').send(openClaimBody(sourceId, { statement: `Burst claim ${index}` })).expect(201);
+    });
+    // One take per lease, and a lease lasts a second: a slow machine may need one more per second it took.
+    expect(takes).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / 1000));
+    expect(takes).toBeLessThan(20);
   });
 });

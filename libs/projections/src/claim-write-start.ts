@@ -3,7 +3,7 @@ import { type EventRow, type Queryable, recordedEventOfRow, type RecordedEvent }
 import type { SourceView } from './source-view/source-view.projection';
 import { sourceSnapshotOf, sourceViewOfRow, type SourceViewRow } from './source-view/source-view.repository';
 
-const START_CLAIM_WRITE_SQL = 'SELECT * FROM claim_ledger_start_claim_write($1::text[], $2::text[], $3::text, $4::text)';
+const START_CLAIM_WRITE_SQL = 'SELECT * FROM claim_ledger_start_claim_write($1::text[], $2::text[], $3::text)';
 
 /** A row of `claim_ledger_start_claim_write`: the sources (first row only), or one event of the stream. */
 type StartRow = { sources: SourceJson[] | null } & ({ stream_id: null } | EventRow);
@@ -33,15 +33,15 @@ export class ClaimWriteStart {
   ) {}
 
   /**
-   * Locks the claims (ascending id order), then, shared, `sourceIds` and every source already linked to
-   * `claimId` (its projection reads them), and reads those sources and the claim's stream `streamId`.
+   * Locks the claims (ascending id order), then, shared, `sourceIds` and every source the events of the
+   * claim's stream `streamId` name (its projection reads them), and reads those sources and that stream.
    */
   static async begin(db: Queryable, claim: { claimId: string; streamId: string; alsoLock?: readonly string[] }, sourceIds: Iterable<string | undefined>): Promise<ClaimWriteStart> {
     const wanted = [...sourceIds].filter((id): id is string => id !== undefined);
     const { rows } = await db.query<StartRow>({
       name: 'claim_ledger_start_claim_write',
       text: START_CLAIM_WRITE_SQL,
-      values: [[claim.claimId, ...(claim.alsoLock ?? [])], wanted, claim.claimId, claim.streamId],
+      values: [[claim.claimId, ...(claim.alsoLock ?? [])], wanted, claim.streamId],
     });
     const events = rows.filter((row): row is StartRow & EventRow => row.stream_id !== null).map(recordedEventOfRow);
     const start = new ClaimWriteStart(db, events);
@@ -54,7 +54,7 @@ export class ClaimWriteStart {
     const ids = [...new Set(sourceIds)].filter((id): id is string => id !== undefined);
     const missing = ids.filter((id) => !this.rows.has(id));
     if (missing.length > 0) {
-      const { rows } = await this.db.query<StartRow>({ name: 'claim_ledger_start_claim_write', text: START_CLAIM_WRITE_SQL, values: [[], missing, null, null] });
+      const { rows } = await this.db.query<StartRow>({ name: 'claim_ledger_start_claim_write', text: START_CLAIM_WRITE_SQL, values: [[], missing, null] });
       this.remember(missing, (rows[0]?.sources ?? []).map(sourceViewOfJson));
     }
     const found = new Map<string, SourceView>();
