@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, type DynamicModule, HttpCode, Module, NotFoundException, Param, Post } from '@nestjs/common';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { Public } from '../../../apps/api/src/auth/access.decorators';
 
 /** The floor's table, created by the bench as the owner (the application role only writes and reads it). */
@@ -23,17 +23,9 @@ export class FloorController {
   @HttpCode(201)
   async insert(@Body() body: unknown): Promise<{ id: string }> {
     const id = randomUUID();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [id, JSON.stringify(body)] });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return { id };
   }
 
@@ -47,13 +39,21 @@ export class FloorController {
   async roundTrips(@Body() body: unknown): Promise<{ id: string }> {
     const id = randomUUID();
     const document = JSON.stringify(body);
+    await this.inTransaction(async (client) => {
+      await client.query({ name: 'bench_floor_lock', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [id] });
+      for (const rowId of [id, randomUUID(), randomUUID()]) {
+        await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [rowId, document] });
+      }
+    });
+    return { id };
+  }
+
+  /** BEGIN, `work`, COMMIT on one pooled connection (ROLLBACK when it throws): a command's unit of work, bare. */
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query({ name: 'bench_floor_lock', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [id] });
-      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [id, document] });
-      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [randomUUID(), document] });
-      await client.query({ name: 'bench_floor_insert', text: 'INSERT INTO bench_floor (id, body) VALUES ($1, $2)', values: [randomUUID(), document] });
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -61,7 +61,6 @@ export class FloorController {
     } finally {
       client.release();
     }
-    return { id };
   }
 
   @Get(':id')
