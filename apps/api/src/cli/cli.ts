@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadAppConfig } from '../config/app-config';
 import { type Database, openDatabase } from '../database/database';
+import { databaseFailureOf } from '../http/database-failure';
 import { createLogger } from '../logging/logger';
 import type { CliCommand, CliContext } from './cli-command';
 import { CLI_COMMANDS } from './commands';
@@ -55,7 +56,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    // A socket error (EPIPE, ECONNRESET) says little on its own: name what happened.
+    const lost = databaseFailureOf(error) === 'unavailable' ? `the database connection was lost or refused (${message}); run the command again once the database answers` : message;
+    process.stderr.write(`error: ${lost}\n`);
     process.exitCode = error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number' ? error.exitCode : 1;
   },
 );
