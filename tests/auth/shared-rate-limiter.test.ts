@@ -32,13 +32,17 @@ describe('the shared rate limit with leases', () => {
     await db.drop();
   });
 
+  /** A limiter on the counting pool and a fresh key, with the statement count reset. */
+  const countedLimiter = (perMinute: number) => {
+    queries = 0;
+    return { limiter: new SharedRateLimiter(counted, 'key', perMinute, { leases: true, now }), key: randomUUID() };
+  };
+
   const bucketOf = async (key: string) =>
     (await db.pool.query<{ tokens: number; granted: number }>('SELECT tokens, granted FROM rate_limit_buckets WHERE scope = $1 AND key = $2', ['key', key])).rows[0];
 
   it('takes a second of refill in one round trip and spends it from memory', async () => {
-    const limiter = new SharedRateLimiter(counted, 'key', 600, { leases: true, now });
-    const key = randomUUID();
-    queries = 0;
+    const { limiter, key } = countedLimiter(600);
     for (let index = 0; index < 10; index++) expect((await limiter.take(key)).allowed).toBe(true);
     // 600 a minute is 10 a second: one take of 10 served the ten requests.
     expect(queries).toBe(1);
@@ -48,9 +52,7 @@ describe('the shared rate limit with leases', () => {
   });
 
   it('serves concurrent requests of one process with one database take per lease', async () => {
-    const limiter = new SharedRateLimiter(counted, 'key', 600, { leases: true, now });
-    const key = randomUUID();
-    queries = 0;
+    const { limiter, key } = countedLimiter(600);
     const decisions = await Promise.all(Array.from({ length: 25 }, () => limiter.take(key)));
     expect(decisions.every((decision) => decision.allowed)).toBe(true);
     expect(queries).toBe(3);
@@ -90,8 +92,7 @@ describe('the shared rate limit with leases', () => {
   });
 
   it('remembers a refusal until the bucket has a token again: no round trip per refused request', async () => {
-    const limiter = new SharedRateLimiter(counted, 'key', 120, { leases: true, now });
-    const key = randomUUID();
+    const { limiter, key } = countedLimiter(120);
     let first: Awaited<ReturnType<SharedRateLimiter['take']>> | undefined;
     for (let index = 0; index < 300 && !first; index++) {
       const decision = await limiter.take(key);
@@ -108,9 +109,7 @@ describe('the shared rate limit with leases', () => {
   });
 
   it('takes one token at a time for budgets under two a second (the exact shared bucket)', async () => {
-    const limiter = new SharedRateLimiter(counted, 'key', 60, { leases: true, now });
-    const key = randomUUID();
-    queries = 0;
+    const { limiter, key } = countedLimiter(60);
     for (let index = 0; index < 3; index++) expect((await limiter.take(key)).allowed).toBe(true);
     expect(queries).toBe(3);
     expect((await bucketOf(key)).granted).toBe(1);

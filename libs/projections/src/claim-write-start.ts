@@ -11,6 +11,10 @@ type StartRow = { sources: SourceJson[] | null } & ({ stream_id: null } | EventR
 /** A `source_view` row as `to_jsonb` writes it: timestamps as text, bigints as numbers. */
 type SourceJson = Omit<SourceViewRow, 'registered_at' | 'updated_at' | 'position'> & { registered_at: string; updated_at: string; position: number | string };
 
+/** One call of the function: locks and reads, see the migration that defines it. No claims and no stream: sources only. */
+const startClaimWrite = async (db: Queryable, claimIds: readonly string[], sourceIds: readonly string[], streamId: string | null): Promise<StartRow[]> =>
+  (await db.query<StartRow>({ name: 'claim_ledger_start_claim_write', text: START_CLAIM_WRITE_SQL, values: [claimIds, sourceIds, streamId] })).rows;
+
 const sourceViewOfJson = (json: SourceJson): SourceView =>
   sourceViewOfRow({ ...json, position: String(json.position), registered_at: new Date(json.registered_at), updated_at: new Date(json.updated_at) });
 
@@ -38,14 +42,10 @@ export class ClaimWriteStart {
    */
   static async begin(db: Queryable, claim: { claimId: string; streamId: string; alsoLock?: readonly string[] }, sourceIds: Iterable<string | undefined>): Promise<ClaimWriteStart> {
     const wanted = [...sourceIds].filter((id): id is string => id !== undefined);
-    const { rows } = await db.query<StartRow>({
-      name: 'claim_ledger_start_claim_write',
-      text: START_CLAIM_WRITE_SQL,
-      values: [[claim.claimId, ...(claim.alsoLock ?? [])], wanted, claim.streamId],
-    });
+    const rows = await startClaimWrite(db, [claim.claimId, ...(claim.alsoLock ?? [])], wanted, claim.streamId);
     const events = rows.filter((row): row is StartRow & EventRow => row.stream_id !== null).map(recordedEventOfRow);
     const start = new ClaimWriteStart(db, events);
-    start.remember(wanted, (rows[0]?.sources ?? []).map(sourceViewOfJson));
+    start.remember(wanted, rows);
     return start;
   }
 
@@ -53,10 +53,7 @@ export class ClaimWriteStart {
   async views(sourceIds: Iterable<string | undefined>): Promise<Map<string, SourceView>> {
     const ids = [...new Set(sourceIds)].filter((id): id is string => id !== undefined);
     const missing = ids.filter((id) => !this.rows.has(id));
-    if (missing.length > 0) {
-      const { rows } = await this.db.query<StartRow>({ name: 'claim_ledger_start_claim_write', text: START_CLAIM_WRITE_SQL, values: [[], missing, null] });
-      this.remember(missing, (rows[0]?.sources ?? []).map(sourceViewOfJson));
-    }
+    if (missing.length > 0) this.remember(missing, await startClaimWrite(this.db, [], missing, null));
     const found = new Map<string, SourceView>();
     for (const id of ids) {
       const view = this.rows.get(id);
@@ -70,8 +67,9 @@ export class ClaimWriteStart {
     return sourceCatalogueOf([...(await this.views(sourceIds)).values()].map(sourceSnapshotOf));
   }
 
-  private remember(asked: readonly string[], views: readonly SourceView[]): void {
+  /** Records the sources a call returned (its first row), and the asked ones it did not return as unregistered. */
+  private remember(asked: readonly string[], rows: readonly StartRow[]): void {
     for (const id of asked) this.rows.set(id, null);
-    for (const view of views) this.rows.set(view.sourceId, view);
+    for (const view of (rows[0]?.sources ?? []).map(sourceViewOfJson)) this.rows.set(view.sourceId, view);
   }
 }

@@ -23,7 +23,7 @@ import { createKafka, ensureFeedTopics, type FeedKafkaConfig, STATUS_TOPIC, stde
 import { dropDatabase, ensureDatabase, migrateAll, redactUrl } from '@claims/platform';
 import { createTestApiKey } from '../../support/api-keys';
 import { startTestKafka } from '../../support/kafka-server';
-import { type BenchChild, childrenInterrupted, forkBenchChild } from './bench-processes';
+import { type BenchChild, childrenInterrupted, forkBenchChild } from '../bench-processes';
 import type { FeedApiReady } from './feed-api.server';
 import { HttpDriver, OutboxDriver, type StatusChangeDriver } from './status-change.drivers';
 

@@ -12,8 +12,9 @@ export class AddReportHandler implements ICommandHandler<AddReportCommand> {
   ) {}
 
   async execute({ claimId, reportId, body, context }: AddReportCommand) {
+    const reportSources = [body.report.sourceId, body.report.relaysSourceId];
     const result = await this.claims.write(claimId, context, async ({ sources, sourceView }) => {
-      const catalogue = await sources([body.report.sourceId, body.report.relaysSourceId]);
+      const catalogue = await sources(reportSources);
       // A confidential source's url and quote go into the log sealed (docs/protection.md). Decided here,
       // under the source's lock `sources` took: a marking that committed meanwhile is seen.
       const report = await this.identities.sealReport({ ...body.report, reportId }, context.now, await sourceView(body.report.sourceId));
@@ -23,7 +24,7 @@ export class AddReportHandler implements ICommandHandler<AddReportCommand> {
         data: body.stance === 'supports' ? { ...data, stance: 'supports' } : { ...data, stance: 'disputes', reason: body.reason },
         metadata: domainMetadataOf(context),
       };
-    }, { sources: [body.report.sourceId, body.report.relaysSourceId] });
+    }, { sources: reportSources });
     // A retry the decider recognised by content kept the report already on record: answer with its id.
     const recorded =
       result.state.reports.find((candidate) => candidate.reportId === reportId) ??

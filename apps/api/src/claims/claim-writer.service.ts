@@ -96,7 +96,7 @@ export class ClaimWriter {
         version: result.nextExpectedVersion,
         position: result.appended?.lastPosition.globalPosition ?? 0,
         updatedAt: context.now.toISOString(),
-      }, { sources: start });
+      }, start);
       await announceStatusChanges(client, [change], result);
       // Appended inside our transaction: wake the log's subscribers once it (or the request's unit of work) commits.
       afterCommit(() => this.store.signalAppended());

@@ -11,12 +11,13 @@ export class OpenClaimHandler implements ICommandHandler<OpenClaimCommand> {
   ) {}
 
   async execute({ claimId, reportId, body, context }: OpenClaimCommand) {
+    const reportSources = [body.report.sourceId, body.report.relaysSourceId];
     return this.claims.write(claimId, context, async ({ sources, sourceView }) => {
-      const catalogue = await sources([body.report.sourceId, body.report.relaysSourceId]);
+      const catalogue = await sources(reportSources);
       // A confidential source's url and quote go into the log sealed (docs/protection.md). Decided here,
       // under the source's lock `sources` took: a marking that committed meanwhile is seen.
       const report = await this.identities.sealReport({ ...body.report, reportId }, context.now, await sourceView(body.report.sourceId));
       return { type: 'OpenClaim', data: { ...body, claimId, report, sources: catalogue }, metadata: domainMetadataOf(context) };
-    }, { sources: [body.report.sourceId, body.report.relaysSourceId] });
+    }, { sources: reportSources });
   }
 }

@@ -1,12 +1,10 @@
 import { trace } from '@opentelemetry/api';
 import { readClaimEvent } from '@claims/contracts';
-import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim, type SourceCatalogue } from '@claims/domain';
+import { claimDecider, foldEvents, type ClaimState, type OnRecordClaim } from '@claims/domain';
 import type { PgEventStore, Queryable } from '@claims/event-store';
 import type { ClaimWriteStart } from '../claim-write-start';
 import type { ProjectionPoint } from '../projection-point';
-import { loadSourceCatalogue } from '../source-view/source-view.repository';
 import { claimStreamId } from '../streams';
-import { lockSources } from '../transaction';
 import { claimViewChangeFrom, claimViewOf, sourceIdsOf, type ClaimViewChange } from './claim-view.projection';
 import { replaceClaimView } from './claim-view.repository';
 
@@ -15,28 +13,17 @@ const tracer = trace.getTracer('claim-ledger');
 /**
  * Brings one claim's row up to date: assesses the folded claim against the current source catalogue and
  * upserts it. Run it in the transaction that appended the claim's events, holding the claim's lock. It
- * takes the claim's sources' locks (shared) before reading them, so a source writer changing one of them
- * either committed first (its snapshot is read here) or waits for this transaction (and its re-assessment
- * then finds this row behind the source's event and redoes it). `sources`: the transaction's locked
- * source rows (a claim command's), read from there and added to.
+ * reads the claim's sources from `sources`, the transaction's locked source rows, which locks (shared) and
+ * reads any it does not hold yet: a source writer changing one of them either committed first (its
+ * snapshot is read here) or waits for this transaction (and its re-assessment then finds this row behind
+ * the source's event and redoes it).
  */
-export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, options: { sources?: ClaimWriteStart } = {}): Promise<ClaimViewChange> =>
+export const projectClaim = (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, sources: ClaimWriteStart): Promise<ClaimViewChange> =>
   // One span per projected row when tracing is on (docs/observability.md); a no-op otherwise.
-  tracer.startActiveSpan('projection.claim_view', { attributes: { 'claim_ledger.claim_id': claim.claimId } }, (span) => projectClaimRow(db, claim, at, options).finally(() => span.end()));
+  tracer.startActiveSpan('projection.claim_view', { attributes: { 'claim_ledger.claim_id': claim.claimId } }, (span) => projectClaimRow(db, claim, at, sources).finally(() => span.end()));
 
-const projectClaimRow = async (
-  db: Queryable,
-  claim: OnRecordClaim,
-  at: ProjectionPoint,
-  options: { sources?: ClaimWriteStart },
-): Promise<ClaimViewChange> => {
-  const sourceIds = sourceIdsOf(claim);
-  let catalogue: SourceCatalogue;
-  if (options.sources) catalogue = await options.sources.catalogue(sourceIds);
-  else {
-    await lockSources(db, sourceIds, 'shared');
-    catalogue = await loadSourceCatalogue(db, sourceIds);
-  }
+const projectClaimRow = async (db: Queryable, claim: OnRecordClaim, at: ProjectionPoint, sources: ClaimWriteStart): Promise<ClaimViewChange> => {
+  const catalogue = await sources.catalogue(sourceIdsOf(claim));
   const view = claimViewOf(claim, catalogue, at);
   // Reads the row it replaces in the same statement (one round trip, not three).
   const previous = await replaceClaimView(db, view);

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 
-const REGISTER = path.resolve(__dirname, '..', '..', '..', 'infra', 'register.js');
+const REGISTER = path.resolve(__dirname, '..', '..', 'infra', 'register.js');
 /** How long a child may take to shut down gracefully before it is killed. */
 const STOP_GRACE_MS = 10_000;
 
@@ -32,6 +32,8 @@ export interface ForkOptions {
   name: string;
   /** A TypeScript module, run with infra/register.js as `npm run` runs the apps. */
   module: string;
+  /** More Node options, e.g. `--cpu-prof`. */
+  execArgv?: string[];
   env: NodeJS.ProcessEnv;
   /** Wait for `{ ready }` over IPC (a child built for the bench); otherwise resolve once it is spawned. */
   waitForReady: boolean;
@@ -46,7 +48,7 @@ export interface ForkOptions {
  */
 export const forkBenchChild = <Ready = undefined>(options: ForkOptions): Promise<BenchChild<Ready>> =>
   new Promise((resolve, reject) => {
-    const child = fork(options.module, [], { execArgv: ['-r', REGISTER], env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(options.module, [], { execArgv: ['-r', REGISTER, ...(options.execArgv ?? [])], env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     live.add(child);
     child.stdout?.pipe(process.stderr);
     child.stderr?.pipe(process.stderr);
